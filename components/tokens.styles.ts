@@ -1,0 +1,41 @@
+import { css } from 'lit';
+import { sharedStyles } from './shared.styles.js';
+
+export const tokensStyles = [
+  ...sharedStyles,
+  css`
+    .gs-tokens {
+      position: relative;
+      line-height: 2;
+    }
+    .gs-token {
+      cursor: default;
+      display: inline;
+      outline: none;
+    }
+    .gs-token:focus-visible,
+    .gs-token.gs-active:focus {
+      outline: 2px solid var(--gradscope-focus);
+      outline-offset: 1px;
+    }
+    .gs-tooltip {
+      position: absolute;
+      z-index: 10;
+      pointer-events: none;
+      background: var(--gradscope-tooltip-bg);
+      color: var(--gradscope-tooltip-fg);
+      font-size: 0.85em;
+      line-height: 1.3;
+      padding: 0.3em 0.5em;
+      border-radius: 4px;
+      white-space: nowrap;
+      transform: translate(-50%, calc(-100% - 6px));
+    }
+    .gs-tooltip[hidden] {
+      display: none;
+    }
+    .gs-tooltip .gs-tip-score {
+      font-variant-numeric: tabular-nums;
+    }
+  `,
+];

@@ -1,0 +1,234 @@
+/**
+ * The gradient-graph builder: cut the model at the tensors to explain, append the explained
+ * scalar, then walk the nodes between them in reverse and emit each op's vector-Jacobian
+ * product as standard ONNX nodes. Only activation gradients are built, never weight gradients.
+ */
+import { Graph, type Dim, type Node, type TensorType, type ValueInfo } from '../onnx/ir.js';
+import type { OnnxModel } from '../onnx/model-io.js';
+import { inferShapes, type ShapeInfo } from '../onnx/shape-inference.js';
+import { isFloat, readNumbers } from '../onnx/tensor.js';
+import { appendHead } from './head.js';
+import { NON_DIFFERENTIABLE, vjpRules } from './rules/index.js';
+import { UnsupportedGradientError, type VjpContext } from './rule.js';
+import { GS, type HeadSpec } from './spec.js';
+import { cloneGraph, cutAt } from './surgery.js';
+import { unbroadcast } from './broadcast.js';
+
+/** Options of {@link buildGradientGraph}. */
+export interface GradientGraphOptions {
+  /** Tensors to differentiate with respect to: graph inputs, or internal tensors (they become graph inputs). */
+  wrt: string[];
+  /** The explained scalar. */
+  head: HeadSpec;
+  /**
+   * Treat axis 0 of every `wrt` tensor as a free batch axis. Needed when the tensor had a
+   * literal 1 there in the model (a position embedding of ids [1, T]) but is now fed one row
+   * per path point: otherwise its gradient would be summed over the batch.
+   */
+  batchAxis?: boolean;
+}
+
+/** A built gradient graph and the names of what it computes. */
+export interface GradientGraph {
+  model: OnnxModel;
+  /** Graph inputs of the built model. */
+  inputs: ValueInfo[];
+  /** The model's original outputs that are kept (e.g. `logits`). */
+  modelOutputs: string[];
+  /** The explained scalar F (per batch row, or rank 0 for a projection head). */
+  scalar: string;
+  /** Gradient output name per `wrt` tensor. */
+  grads: Record<string, string>;
+  /** Shape information of the built graph (dims are numbers or symbols). */
+  info: ShapeInfo;
+}
+
+/** Thrown when a model has ops on the gradient path without a backward rule. */
+export class UnsupportedOpError extends Error {
+  constructor(readonly ops: { opType: string; node: string }[]) {
+    super(
+      `No backward rule for ${describeOps(ops)}. ` +
+        'gradscope cannot explain this model yet: please report the op type, or explain a tensor after these nodes.',
+    );
+    this.name = 'UnsupportedOpError';
+  }
+}
+
+function describeOps(ops: { opType: string; node: string }[]): string {
+  const byType = new Map<string, string[]>();
+  for (const o of ops) byType.set(o.opType, [...(byType.get(o.opType) ?? []), o.node]);
+  return [...byType].map(([t, nodes]) => `${t} (${nodes.length === 1 ? 'node' : `${nodes.length} nodes, first`} "${nodes[0]}")`).join(', ');
+}
+
+/** Opset of built graphs: 16+ for ScatterElements/ScatterND `reduction`, 17 for LayerNormalization. */
+const MIN_BUILT_OPSET = 17;
+
+/**
+ * Builds a graph that outputs the model outputs, the explained scalar and the gradient of the
+ * scalar with respect to each `wrt` tensor.
+ *
+ * @example
+ * const gg = buildGradientGraph(decodeModel(bytes), {
+ *   wrt: ['/distilbert/embeddings/word_embeddings/Gather_output_0'],
+ *   head: { kind: 'classification', activation: 'softmax' },
+ * });
+ */
+export function buildGradientGraph(model: OnnxModel, opts: GradientGraphOptions): GradientGraph {
+  const g = cloneGraph(model.graph);
+  if (g.opset >= 13 && g.opset < MIN_BUILT_OPSET) g.opset = MIN_BUILT_OPSET;
+  const preInfo = inferShapes(g);
+  for (const w of opts.wrt) {
+    const t = preInfo.types.get(w);
+    const shape = opts.batchAxis && t?.shape && t.shape.length > 0 ? ['batch_size', ...t.shape.slice(1)] : t?.shape;
+    cutAt(g, w, t ? { dtype: t.dtype, shape } : undefined);
+  }
+  const modelOutputs = g.outputs.map((o) => o.name);
+  const scalar = appendHead(g, opts.head);
+  const info = inferShapes(g);
+
+  const active = activeTensors(g, new Set(opts.wrt), info);
+  const relevant = relevantTensors(g, scalar);
+  const backwardNodes = g.nodes.filter((n) => n.outputs.some((o) => active.has(o) && relevant.has(o)));
+  const missing = backwardNodes
+    .filter((n) => !vjpRules[n.opType] && !NON_DIFFERENTIABLE.has(n.opType))
+    .map((n) => ({ opType: n.opType, node: n.name }));
+  if (missing.length > 0) throw new UnsupportedOpError(missing);
+
+  const acc = new GradAccumulator(g);
+  const scalarType = info.types.get(scalar);
+  const seed = scalarType?.shape?.length === 0 ? g.scalarF32(1) : g.op('Expand', [g.scalarF32(1), g.op('Shape', [scalar])]);
+  acc.push(scalar, seed);
+
+  const shapeCache = new Map<string, string>();
+  for (let i = backwardNodes.length - 1; i >= 0; i--) {
+    const node = backwardNodes[i];
+    if (NON_DIFFERENTIABLE.has(node.opType)) continue;
+    const gy = node.outputs.map((o) => acc.take(o));
+    if (gy.every((x) => x === undefined)) continue;
+    const ctx = makeContext(g, node, info, active, shapeCache);
+    const gx = vjpRules[node.opType](ctx, gy);
+    node.inputs.forEach((inp, k) => {
+      const gi = gx[k];
+      if (gi !== undefined && inp && active.has(inp)) acc.push(inp, gi);
+    });
+  }
+
+  const grads: Record<string, string> = {};
+  for (const w of opts.wrt) {
+    const gw = acc.take(w) ?? g.op('Expand', [g.scalarF32(0), g.op('Shape', [w])]);
+    const name = `${GS.gradPrefix}${sanitize(w)}`;
+    g.nodes.push({ opType: 'Identity', domain: '', name: g.fresh('grad_out'), inputs: [gw], outputs: [name], attrs: {} });
+    grads[w] = name;
+  }
+
+  const outType = (name: string, fallback: string): ValueInfo => ({ name, ...(info.types.get(fallback) ?? { dtype: 'float32' }) });
+  g.outputs = [
+    ...modelOutputs.map((o) => outType(o, o)),
+    outType(scalar, scalar),
+    ...opts.wrt.map((w) => ({ ...outType(grads[w], w), dtype: 'float32' as const })),
+  ];
+  g.removeDeadCode();
+  g.topoSort();
+  const built: OnnxModel = { ...model, graph: g };
+  return { model: built, inputs: g.inputs, modelOutputs, scalar, grads, info };
+}
+
+function sanitize(name: string): string {
+  return name.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+/** Float tensors that depend on a `wrt` tensor through differentiable ops. */
+function activeTensors(g: Graph, wrt: Set<string>, info: ShapeInfo): Set<string> {
+  const active = new Set<string>(wrt);
+  for (const n of g.nodes) {
+    if (NON_DIFFERENTIABLE.has(n.opType)) continue;
+    if (!n.inputs.some((i) => i && active.has(i))) continue;
+    for (const o of n.outputs) {
+      const t = info.types.get(o);
+      if (o && (t === undefined || isFloat(t.dtype))) active.add(o);
+    }
+  }
+  return active;
+}
+
+/** Tensors the scalar depends on. */
+function relevantTensors(g: Graph, scalar: string): Set<string> {
+  const producers = g.producers();
+  const seen = new Set<string>([scalar]);
+  const stack = [scalar];
+  while (stack.length > 0) {
+    const t = stack.pop() as string;
+    const n = producers.get(t);
+    if (!n) continue;
+    for (const i of n.inputs) {
+      if (i && !seen.has(i)) {
+        seen.add(i);
+        stack.push(i);
+      }
+    }
+  }
+  return seen;
+}
+
+/** Collects gradient contributions per tensor and sums them with Add chains (Sum runs on the CPU in WebGPU builds). */
+class GradAccumulator {
+  private parts = new Map<string, string[]>();
+  constructor(private g: Graph) {}
+  push(tensor: string, grad: string): void {
+    const list = this.parts.get(tensor);
+    if (list) list.push(grad);
+    else this.parts.set(tensor, [grad]);
+  }
+  take(tensor: string): string | undefined {
+    const list = this.parts.get(tensor);
+    if (!list || list.length === 0) return undefined;
+    let total = list[0];
+    for (let i = 1; i < list.length; i++) total = this.g.op('Add', [total, list[i]]);
+    this.parts.set(tensor, [total]);
+    return total;
+  }
+}
+
+function makeContext(g: Graph, node: Node, info: ShapeInfo, active: Set<string>, shapeCache: Map<string, string>): VjpContext {
+  const type = (name: string): TensorType | undefined => info.types.get(name) ?? g.valueInfo.get(name);
+  const shape = (name: string): Dim[] => {
+    const s = type(name)?.shape;
+    if (!s) throw new UnsupportedGradientError(node.opType, node.name, `unknown shape of tensor "${name}"`);
+    return s;
+  };
+  return {
+    g,
+    node,
+    needsGrad: (i) => {
+      const x = node.inputs[i];
+      return Boolean(x) && active.has(x);
+    },
+    type,
+    shape,
+    rank: (name) => shape(name).length,
+    shapeOf: (name) => {
+      let s = shapeCache.get(name);
+      if (!s) {
+        s = g.op('Shape', [name]);
+        shapeCache.set(name, s);
+      }
+      return s;
+    },
+    unbroadcast: (grad, inName, outName) => unbroadcast(g, grad, shape(inName), shape(outName), node),
+    constInts: (name) => constValues(g, info, name),
+    constFloats: (name) => {
+      const t = g.initializers.get(name);
+      return t ? readNumbers(t) : undefined;
+    },
+  };
+}
+
+function constValues(g: Graph, info: ShapeInfo, name: string): number[] | undefined {
+  const t = g.initializers.get(name);
+  if (t) return readNumbers(t);
+  const v = info.values.get(name);
+  if (v && v.every((d) => typeof d === 'number')) return v as number[];
+  return undefined;
+}
+
+export { GS };

@@ -1,0 +1,53 @@
+/**
+ * The explained scalar F appended after the model's outputs (see {@link HeadSpec}). Selection
+ * is a float mask input, so one graph serves every class, label and token.
+ */
+import type { Graph } from '../onnx/ir.js';
+import { reduce } from './emit.js';
+import { GS, type HeadSpec } from './spec.js';
+
+/** Appends the head's nodes and inputs; returns the name of F. */
+export function appendHead(g: Graph, head: HeadSpec): string {
+  const first = g.outputs[0]?.name;
+  const named = (out: string | undefined): string => {
+    const o = out ?? first;
+    if (!o || !g.outputs.some((v) => v.name === o)) throw new Error(`Model has no output named "${String(o)}"`);
+    return o;
+  };
+  let f: string;
+  switch (head.kind) {
+    case 'classification': {
+      const logits = named(head.output);
+      const act = head.activation === 'softmax' ? g.op('Softmax', [logits], { axis: -1 })
+        : head.activation === 'sigmoid' ? g.op('Sigmoid', [logits]) : logits;
+      g.inputs.push({ name: GS.targetMask, dtype: 'float32', shape: ['batch_size', 'num_labels'] });
+      f = reduce(g, 'ReduceSum', g.op('Mul', [act, GS.targetMask]), [1], 0);
+      break;
+    }
+    case 'token-classification': {
+      const logits = named(head.output);
+      const probs = g.op('Softmax', [logits], { axis: -1 });
+      g.inputs.push({ name: GS.targetMask, dtype: 'float32', shape: ['batch_size', 'sequence_length', 'num_labels'] });
+      f = reduce(g, 'ReduceSum', g.op('Mul', [probs, GS.targetMask]), [1, 2], 0);
+      break;
+    }
+    case 'span-max': {
+      const [s, e] = head.outputs.map(named);
+      g.inputs.push({ name: GS.targetMask, dtype: 'float32', shape: ['batch_size', 2] });
+      const maxS = reduce(g, 'ReduceMax', s, [1], 0);
+      const maxE = reduce(g, 'ReduceMax', e, [1], 0);
+      const both = g.op('Concat', [g.op('Unsqueeze', [maxS, g.constI64([1])]), g.op('Unsqueeze', [maxE, g.constI64([1])])], { axis: 1 });
+      f = reduce(g, 'ReduceSum', g.op('Mul', [both, GS.targetMask]), [1], 0);
+      break;
+    }
+    case 'projection': {
+      const out = named(head.output);
+      const t = g.outputs.find((v) => v.name === out);
+      g.inputs.push({ name: GS.projection, dtype: 'float32', shape: t?.shape });
+      f = reduce(g, 'ReduceSum', g.op('Mul', [out, GS.projection]), undefined, 0);
+      break;
+    }
+  }
+  g.nodes.push({ opType: 'Identity', domain: '', name: g.fresh('scalar'), inputs: [f], outputs: [GS.scalar], attrs: {} });
+  return GS.scalar;
+}

@@ -1,0 +1,228 @@
+/**
+ * SequenceClassificationExplainer and PairwiseSequenceClassificationExplainer: which tokens
+ * pushed a classifier towards a class, as transformers-interpret computes it.
+ */
+import { normalizeAttributions, toWordAttributions } from '../attribution/normalize.js';
+import type { CutKind } from '../autodiff/cut-points.js';
+import type { HeadSpec } from '../autodiff/spec.js';
+import { InputError } from '../errors.js';
+import type { SequenceClassificationResult } from '../types.js';
+import { softmax, sigmoid } from './head-eval.js';
+import { textIntegratedGradients, type TextRows } from './text-attribution.js';
+import { buildSingleTextInputs, buildTextPairInputs, type TextInputs } from './text/inputs.js';
+import { checkCommon, oneHot, requireText, TextModel, type CommonExplainOptions, type TextExplainerInit } from './text-model.js';
+
+/** Options of a sequence-classification explanation. */
+export interface SequenceExplainOptions extends CommonExplainOptions {
+  /** Class to explain by index (wins over className). Default: the predicted class. */
+  index?: number;
+  /** Class to explain by name. Unknown names are an error listing the valid ones. */
+  className?: string;
+  /** Layer to integrate: word embeddings ('word' / 0, default) or position embeddings ('position' / 1). */
+  embeddingType?: 'word' | 'position' | 0 | 1;
+  /** Called with warnings (e.g. a position-embedding request falling back to word embeddings). Default console.warn. */
+  onWarning?: (message: string) => void;
+}
+
+/** Options of a pairwise explanation. */
+export interface PairwiseExplainOptions extends SequenceExplainOptions {
+  /** Flip the sign of the attributions (single-output models, e.g. cross-encoders). */
+  flipSign?: boolean;
+}
+
+/** Shared machinery of the sequence explainers. */
+abstract class SequenceExplainerBase {
+  protected last: SequenceClassificationResult | undefined;
+
+  protected constructor(readonly text: TextModel) {}
+
+  /** Class labels, in output order. */
+  get labels(): string[] {
+    return this.text.labels;
+  }
+
+  /** The last result's fields, as the Python explainer's properties. */
+  get wordAttributions(): SequenceClassificationResult['wordAttributions'] | undefined {
+    return this.last?.wordAttributions;
+  }
+  get predictedClassIndex(): number | undefined {
+    return this.last?.predictedClassIndex;
+  }
+  get predictedClassName(): string | undefined {
+    return this.last?.predictedClassName;
+  }
+  get attributionClassIndex(): number | undefined {
+    return this.last?.attributionClassIndex;
+  }
+  get attributionClassName(): string | undefined {
+    return this.last?.attributionClassName;
+  }
+  get lastResult(): SequenceClassificationResult | undefined {
+    return this.last;
+  }
+
+  private resolveLayer(opts: SequenceExplainOptions): CutKind {
+    const e = opts.embeddingType ?? 'word';
+    if (e !== 'word' && e !== 'position' && e !== 0 && e !== 1) {
+      throw new InputError(`embeddingType must be 'word' (0) or 'position' (1), got ${JSON.stringify(e)}.`, { code: 'bad-embedding-type' });
+    }
+    if (e === 'word' || e === 0) return 'word';
+    const m = this.text.model;
+    if (!m.acceptsPositionIds) {
+      (opts.onWarning ?? console.warn)('This model cannot take position ids: attributing to word embeddings instead of position embeddings.');
+      return 'word';
+    }
+    return 'position';
+  }
+
+  protected async explainRows(rows: TextInputs, opts: PairwiseExplainOptions, pairwise: boolean): Promise<SequenceClassificationResult> {
+    checkCommon(opts);
+    const compat = opts.compat === 'transformers-interpret';
+    const nLabels = Math.max(1, this.text.labels.length);
+    const single = nLabels === 1;
+    const head: HeadSpec = { kind: 'classification', activation: single ? 'sigmoid' : 'softmax' };
+    const cut = this.resolveLayer(opts);
+    const ids: TextRows = rows;
+
+    // The class to explain needs the prediction first: one forward of the real input.
+    const predictedLogits = await this.predictLogits(rows, compat);
+    const predictedClassIndex = single ? 0 : argmax(predictedLogits);
+    let target = predictedClassIndex;
+    if (opts.index !== undefined && opts.index !== null) {
+      if (!Number.isInteger(opts.index) || opts.index < 0 || opts.index >= nLabels) {
+        throw new InputError(`index ${String(opts.index)} is out of range: the model has ${nLabels} classes (0..${nLabels - 1}).`, { code: 'bad-index' });
+      }
+      target = opts.index;
+    } else if (opts.className !== undefined) {
+      target = this.text.labelIndex(opts.className);
+    }
+
+    const ig = await textIntegratedGradients(this.text.model, {
+      rows: ids,
+      cut,
+      head,
+      targets: [oneHot(nLabels, target)],
+      maskShape: [nLabels],
+      ...pick(opts),
+      compatDelta: compat,
+    });
+    const t = ig.targets[0];
+    const flip = pairwise && single && opts.flipSign === true;
+    const norm = normalizeAttributions(t.tokenSums, { flipSign: flip });
+    const tokens = this.text.tokens(rows.inputIds);
+    const logitsAtInput = Object.values(ig.outputsAtInput)[0]?.data ?? predictedLogits;
+    const probs = single ? [sigmoid(logitsAtInput[0])] : Array.from(softmax(logitsAtInput));
+    const name = (i: number): string => this.text.labels[i] ?? `LABEL_${i}`;
+    const result: SequenceClassificationResult = {
+      wordAttributions: toWordAttributions(tokens, norm.normalized),
+      rawAttributions: Array.from(norm.raw),
+      tokens,
+      inputIds: [...rows.inputIds],
+      predictedClassIndex,
+      predictedClassName: name(predictedClassIndex),
+      predictedProbability: probs[predictedClassIndex],
+      attributionClassIndex: target,
+      attributionClassName: name(target),
+      delta: t.delta,
+    };
+    this.last = result;
+    return result;
+  }
+
+  /**
+   * Logits used for the prediction. Compat: the original predicts from `model(input_ids)`
+   * alone (mask of ones, default token types); default: the real input as fed for attribution.
+   */
+  private async predictLogits(rows: TextInputs, compat: boolean): Promise<Float32Array> {
+    const m = this.text.model;
+    const fwd = await m.forward();
+    const T = rows.inputIds.length;
+    const feeds: Record<string, ReturnType<typeof fwd.tensor>> = {};
+    const i64 = (v: readonly number[]): ReturnType<typeof fwd.tensor> => fwd.tensor('int64', BigInt64Array.from(v.map((x) => BigInt(x))), [1, T]);
+    for (const n of fwd.inputNames) {
+      if (n === 'input_ids') feeds[n] = i64(rows.inputIds);
+      else if (n === 'attention_mask') feeds[n] = i64(compat ? new Array<number>(T).fill(1) : rows.attentionMask);
+      else if (n === 'token_type_ids') feeds[n] = i64(compat ? new Array<number>(T).fill(0) : rows.tokenTypeIds);
+      else if (n === 'position_ids') feeds[n] = i64(rows.positionIds);
+    }
+    const out = await fwd.run(feeds);
+    const logits = out[fwd.outputNames[0]];
+    if (!logits || logits.dims.length !== 2) {
+      throw new InputError(`This model's first output is not classification logits [batch, classes] (got dims ${logits ? JSON.stringify(logits.dims) : 'none'}). Use the explainer that matches the model's task.`, { code: 'wrong-model-kind' });
+    }
+    return (await logits.getData()) as Float32Array;
+  }
+}
+
+function pick(o: CommonExplainOptions): Pick<CommonExplainOptions, 'nSteps' | 'method' | 'internalBatchSize' | 'signal' | 'onProgress'> {
+  const r: Pick<CommonExplainOptions, 'nSteps' | 'method' | 'internalBatchSize' | 'signal' | 'onProgress'> = {};
+  if (o.nSteps !== undefined) r.nSteps = o.nSteps;
+  if (o.method !== undefined) r.method = o.method;
+  if (o.internalBatchSize !== undefined) r.internalBatchSize = o.internalBatchSize;
+  if (o.signal !== undefined) r.signal = o.signal;
+  if (o.onProgress !== undefined) r.onProgress = o.onProgress;
+  return r;
+}
+
+/** Index of the largest value. */
+export function argmax(v: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+  return best;
+}
+
+/**
+ * Explains a sequence classifier (sentiment, topic, ...).
+ *
+ * @example
+ * const explainer = await SequenceClassificationExplainer.fromPretrained('Xenova/distilbert-base-uncased-finetuned-sst-2-english');
+ * const r = await explainer.explain('I love you, I like you');
+ * console.log(r.predictedClassName, r.wordAttributions);
+ */
+export class SequenceClassificationExplainer extends SequenceExplainerBase {
+  /** Loads a model (Hub id or local folder) and its tokenizer. */
+  static async fromPretrained(modelIdOrPath: string, init: TextExplainerInit = {}): Promise<SequenceClassificationExplainer> {
+    return new SequenceClassificationExplainer(await TextModel.load(modelIdOrPath, init));
+  }
+
+  /** Wraps an already loaded text model. */
+  constructor(text: TextModel) {
+    super(text);
+  }
+
+  /** Explains one text. Options apply to this call only. */
+  async explain(text: string, opts: SequenceExplainOptions = {}): Promise<SequenceClassificationResult> {
+    requireText(text);
+    const compat = opts.compat === 'transformers-interpret' ? ({ compat: 'transformers-interpret' } as const) : {};
+    const rows = this.text.fitLength(text, opts.truncation, (t) => buildSingleTextInputs(this.text.tokenizer, t, compat));
+    return this.explainRows(rows, opts, false);
+  }
+}
+
+/**
+ * Explains a classifier of text pairs (NLI, cross-encoders).
+ *
+ * @example
+ * const explainer = await PairwiseSequenceClassificationExplainer.fromPretrained('cross-encoder/ms-marco-MiniLM-L-6-v2');
+ * const r = await explainer.explain('How many people live in Berlin?', 'Berlin has 3.5 million inhabitants.', { flipSign: true });
+ */
+export class PairwiseSequenceClassificationExplainer extends SequenceExplainerBase {
+  /** Loads a model (Hub id or local folder) and its tokenizer. */
+  static async fromPretrained(modelIdOrPath: string, init: TextExplainerInit = {}): Promise<PairwiseSequenceClassificationExplainer> {
+    return new PairwiseSequenceClassificationExplainer(await TextModel.load(modelIdOrPath, init));
+  }
+
+  /** Wraps an already loaded text model. */
+  constructor(text: TextModel) {
+    super(text);
+  }
+
+  /** Explains a pair of texts. Options apply to this call only. */
+  async explain(text: string, textPair: string, opts: PairwiseExplainOptions = {}): Promise<SequenceClassificationResult> {
+    requireText(text);
+    requireText(textPair, 'text pair');
+    const compat = opts.compat === 'transformers-interpret' ? ({ compat: 'transformers-interpret' } as const) : {};
+    const rows = this.text.fitLength(text, opts.truncation, (t) => buildTextPairInputs(this.text.tokenizer, t, textPair, compat), 'text pair');
+    return this.explainRows(rows, opts, true);
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * transformers.js, configured for gradscope: tokenizers, configs and model bytes, from local
+ * folders (offline) or from the Hugging Face Hub.
+ *
+ * - It shares gradscope's onnxruntime-web module in the browser
+ *   (`globalThis[Symbol.for('onnxruntime')]` is set before transformers is imported), so one
+ *   copy of ORT serves both.
+ * - Importing transformers points ORT's `env.wasm.wasmPaths` at a CDN; that is undone at once, so
+ *   ORT keeps loading its wasm from where the app serves it (offline-safe). Its `logLevel`
+ *   change is undone too.
+ * - In the browser local folders need `allowLocalModels = true` and, so that edited local files
+ *   are not served stale, `useBrowserCache = false` (both set on the first local load).
+ *
+ * @module
+ */
+import type { PreTrainedTokenizer, PretrainedConfig } from '@huggingface/transformers';
+import { InputError, ModelError, GradscopeError } from '../errors.js';
+import { assertLocalModel, describeSource, readModelFile, resolveModelSource, type HubSettings, type ModelSource } from './model-source.js';
+import { importOrt } from './ort.js';
+import { isNode } from './platform.js';
+import type { ExternalDataFile } from './session.js';
+
+/** The `@huggingface/transformers` module. */
+export type TransformersModule = typeof import('@huggingface/transformers');
+export type { PreTrainedTokenizer, PretrainedConfig };
+
+/** Options shared by the loaders. */
+export interface LoadOptions {
+  /**
+   * Stay offline: transformers.js's `env.allowRemoteModels` is set to false (for every later
+   * load too, until {@link configureTransformers} turns it back on) and nothing is fetched from
+   * the Hub. Hub ids are then looked up under `env.localModelPath`.
+   */
+  localOnly?: boolean;
+  /** Hub revision. Default `'main'`. */
+  revision?: string;
+  signal?: AbortSignal;
+}
+
+/** Options of {@link loadModelBytes}. */
+export interface LoadModelBytesOptions extends LoadOptions {
+  /** File inside the model folder. Default `'onnx/model.onnx'`. */
+  file?: string;
+  /**
+   * Load `<file>_data` as external data. Default: in Node, when that file exists next to a
+   * local model; elsewhere no.
+   */
+  externalData?: boolean;
+}
+
+/** The bytes of a model's ONNX file. */
+export interface ModelBytes {
+  model: Uint8Array;
+  /** External-data files (weights outside the .onnx file); empty when none. */
+  externalData: ExternalDataFile[];
+  source: ModelSource;
+}
+
+/** Global settings of transformers.js that gradscope exposes. */
+export interface TransformersSettings {
+  /** Allow fetching from the Hub. */
+  allowRemoteModels?: boolean;
+  /** Folder (Node) or URL path (browser) under which Hub ids are looked up locally. */
+  localModelPath?: string;
+  /** Hub host, e.g. a mirror. */
+  remoteHost?: string;
+}
+
+let transformers: Promise<TransformersModule> | undefined;
+const ORT_SYMBOL = Symbol.for('onnxruntime');
+
+async function importTransformers(): Promise<TransformersModule> {
+  if (isNode()) {
+    // Node: transformers uses onnxruntime-node (for its own sessions only; gradscope uses it
+    // just for tokenizers and configs). Nothing to share or undo.
+    return import('@huggingface/transformers');
+  }
+  const ort = await importOrt('onnxruntime-web/webgpu');
+  const holder = globalThis as { [ORT_SYMBOL]?: unknown };
+  holder[ORT_SYMBOL] ??= ort;
+  const wasmPaths = ort.env.wasm.wasmPaths;
+  const logLevel = ort.env.logLevel;
+  const tf = await import('@huggingface/transformers');
+  // Undo the import's side effects on the shared ORT env (it points wasmPaths at jsdelivr).
+  ort.env.wasm.wasmPaths = wasmPaths;
+  if (logLevel !== undefined) ort.env.logLevel = logLevel;
+  return tf;
+}
+
+/** Import transformers.js once, with gradscope's settings applied. */
+export function loadTransformers(): Promise<TransformersModule> {
+  transformers ??= importTransformers().catch((cause: unknown) => {
+    transformers = undefined;
+    throw new GradscopeError(`Could not load @huggingface/transformers (${String(cause)}). Install it with npm install @huggingface/transformers.`, {
+      code: 'backend-unavailable',
+      cause,
+    });
+  });
+  return transformers;
+}
+
+/** Change transformers.js's global settings. */
+export async function configureTransformers(settings: TransformersSettings): Promise<void> {
+  const { env } = await loadTransformers();
+  if (settings.allowRemoteModels !== undefined) env.allowRemoteModels = settings.allowRemoteModels;
+  if (settings.localModelPath !== undefined) {
+    env.localModelPath = settings.localModelPath;
+    env.allowLocalModels = true;
+  }
+  if (settings.remoteHost !== undefined) env.remoteHost = settings.remoteHost;
+}
+
+function hubSettings(tf: TransformersModule): HubSettings {
+  const { env } = tf;
+  return { remoteHost: env.remoteHost, remotePathTemplate: env.remotePathTemplate, localModelPath: env.localModelPath, allowLocalModels: env.allowLocalModels };
+}
+
+/** Resolve the source, apply the env switches it needs, return transformers' options. */
+async function prepare(
+  modelIdOrPath: string,
+  options: LoadOptions,
+): Promise<{ tf: TransformersModule; source: ModelSource; name: string; pretrained: { local_files_only?: boolean; revision?: string } }> {
+  const tf = await loadTransformers();
+  const source = await resolveModelSource(modelIdOrPath);
+  const pretrained: { local_files_only?: boolean; revision?: string } = {};
+  if (options.revision) pretrained.revision = options.revision;
+  if (options.localOnly) {
+    tf.env.allowRemoteModels = false;
+    pretrained.local_files_only = true;
+  }
+  if (source.kind === 'local') {
+    tf.env.allowLocalModels = true;
+    if (!isNode()) tf.env.useBrowserCache = false;
+    pretrained.local_files_only = true;
+  }
+  const name = source.kind === 'hub' ? source.id : source.location;
+  return { tf, source, name, pretrained };
+}
+
+function wrapLoadError(cause: unknown, source: ModelSource, what: string): Error {
+  if (cause instanceof GradscopeError) return cause;
+  const text = cause instanceof Error ? cause.message : String(cause);
+  if (/tokenizer_class|model_type|Could not locate file|not found locally|file was not found|Local file missing|ModelFileNotFound/i.test(text)) {
+    return new InputError(
+      `Could not load the ${what} of ${describeSource(source)}: ${text}. Check the path or Hub id; offline, the folder must hold config.json, tokenizer.json and tokenizer_config.json.`,
+      { code: 'model-not-found', cause },
+    );
+  }
+  if (/allowRemoteModels=false|local_files_only/i.test(text)) {
+    return new InputError(`The ${what} of ${describeSource(source)} is not available locally and remote loading is off. Download the model into a folder and pass its path, or allow remote models.`, {
+      code: 'model-not-found',
+      cause,
+    });
+  }
+  return new ModelError(`Could not load the ${what} of ${describeSource(source)}: ${text}`, { code: 'model-load-failed', cause });
+}
+
+/**
+ * Load a model's tokenizer with transformers.js.
+ *
+ * @param modelIdOrPath a local folder (absolute, `./relative`) or a Hub id (`org/name`).
+ * @throws {InputError} (`code: 'model-not-found'`) when the folder or its tokenizer files are missing.
+ */
+export async function loadTokenizer(modelIdOrPath: string, options: LoadOptions = {}): Promise<PreTrainedTokenizer> {
+  const { tf, source, name, pretrained } = await prepare(modelIdOrPath, options);
+  await assertLocalModel(source, ['tokenizer_config.json', 'tokenizer.json'], hubSettings(tf));
+  try {
+    return await tf.AutoTokenizer.from_pretrained(name, pretrained);
+  } catch (cause) {
+    throw wrapLoadError(cause, source, 'tokenizer');
+  }
+}
+
+/**
+ * Load a model's `config.json` with transformers.js.
+ *
+ * @param modelIdOrPath a local folder (absolute, `./relative`) or a Hub id (`org/name`).
+ * @throws {InputError} (`code: 'model-not-found'`) when the folder or its config.json is missing.
+ */
+export async function loadConfig(modelIdOrPath: string, options: LoadOptions = {}): Promise<PretrainedConfig> {
+  const { tf, source, name, pretrained } = await prepare(modelIdOrPath, options);
+  await assertLocalModel(source, ['config.json'], hubSettings(tf));
+  try {
+    return await tf.AutoConfig.from_pretrained(name, pretrained);
+  } catch (cause) {
+    throw wrapLoadError(cause, source, 'config');
+  }
+}
+
+function basename(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+/**
+ * Read a model's ONNX file (default `onnx/model.onnx`): from a local folder with `fs` in Node,
+ * with `fetch` in the browser, or from the Hub (when remote models are allowed).
+ *
+ * @throws {InputError} (`code: 'model-not-found'`) when the file is missing.
+ */
+export async function loadModelBytes(modelIdOrPath: string, options: LoadModelBytesOptions = {}): Promise<ModelBytes> {
+  const { tf, source } = await prepare(modelIdOrPath, options);
+  const hub = hubSettings(tf);
+  const file = options.file ?? 'onnx/model.onnx';
+  await assertLocalModel(source, [file], hub);
+  const read = { localOnly: options.localOnly === true || !tf.env.allowRemoteModels, ...(options.revision ? { revision: options.revision } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  const model = await readModelFile(source, file, hub, read);
+  if (!model) {
+    throw new InputError(
+      `${describeSource(source)} has no ${file}${read.localOnly ? ' locally (remote loading is off)' : ''}. gradscope needs the model exported to ONNX (e.g. with optimum: optimum-cli export onnx --model <id> <folder>).`,
+      { code: 'model-not-found' },
+    );
+  }
+  const externalData: ExternalDataFile[] = [];
+  const dataFile = `${file}_data`;
+  const wantData = options.externalData ?? (isNode() && source.kind === 'local');
+  if (wantData) {
+    const data = await readModelFile(source, dataFile, hub, read);
+    if (data) externalData.push({ path: basename(dataFile), data });
+    else if (options.externalData) {
+      throw new InputError(`${describeSource(source)} has no ${dataFile} (external data was requested).`, { code: 'model-not-found' });
+    }
+  }
+  return { model, externalData, source };
+}

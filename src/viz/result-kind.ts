@@ -1,0 +1,70 @@
+/**
+ * Tells which explainer produced a result, from its shape alone, so elements can take any
+ * result (including JSON written by the CLI) without being told its task.
+ *
+ * @module
+ */
+import type {
+  ExplanationResult,
+  ImageClassificationResult,
+  MultiLabelResult,
+  QuestionAnsweringResult,
+  SequenceClassificationResult,
+  TokenClassificationResult,
+  ZeroShotResult,
+} from '../types.js';
+
+/** The result families the visualisations distinguish. */
+export type ResultKind = 'sequence' | 'multi-label' | 'zero-shot' | 'question-answering' | 'token-classification' | 'image';
+
+/** Maps each {@link ResultKind} to its result type. */
+export interface ResultByKind {
+  sequence: SequenceClassificationResult;
+  'multi-label': MultiLabelResult;
+  'zero-shot': ZeroShotResult;
+  'question-answering': QuestionAnsweringResult;
+  'token-classification': TokenClassificationResult;
+  image: ImageClassificationResult;
+}
+
+/**
+ * Detects the kind of a result by its fields.
+ *
+ * The order matters: image results have `attributions` + `shape`; QA has `startPosition`;
+ * token classification has `wordAttributions` as an array of entries (sequence results have
+ * an array of `[token, score]` pairs instead); zero-shot and multi-label are keyed by label
+ * and only zero-shot has `predictedLabel`. `task`, when present, is not trusted over the
+ * shape, because the shape is what the renderer actually depends on.
+ *
+ * @example
+ * ```ts
+ * detectResultKind({ tokens: [], inputIds: [], wordAttributions: { joy: [] }, ... }); // 'multi-label'
+ * ```
+ */
+export function detectResultKind(result: ExplanationResult): ResultKind {
+  const r = result as unknown as Record<string, unknown>;
+  if ('attributions' in r && 'shape' in r) return 'image';
+  if ('startPosition' in r) return 'question-answering';
+  const wa = r.wordAttributions;
+  if (Array.isArray(wa)) {
+    const first: unknown = wa[0];
+    if (first !== undefined && !Array.isArray(first) && typeof first === 'object') return 'token-classification';
+    // An empty list is ambiguous; `predictedLabels` only exists on token-classification results.
+    if (first === undefined && Array.isArray(r.predictedLabels)) return 'token-classification';
+    return 'sequence';
+  }
+  if (wa !== null && typeof wa === 'object') return 'predictedLabel' in r ? 'zero-shot' : 'multi-label';
+  throw new TypeError('not a gradscope result: no wordAttributions and no image attributions');
+}
+
+/**
+ * Narrows a result to the type of the given kind (a type guard over {@link detectResultKind}).
+ *
+ * @example
+ * ```ts
+ * if (isResultKind(result, 'image')) draw(result.attributions);
+ * ```
+ */
+export function isResultKind<K extends ResultKind>(result: ExplanationResult, kind: K): result is ResultByKind[K] {
+  return detectResultKind(result) === kind;
+}
