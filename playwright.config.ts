@@ -14,7 +14,7 @@ export default defineConfig({
   expect: { timeout: 30_000 },
   forbidOnly: Boolean(process.env.CI),
   reporter: [['list']],
-  outputDir: 'test-results',
+  outputDir: process.env.GRADSCOPE_PW_OUTPUT ?? 'test-results',
   use: {
     baseURL: `http://localhost:${PORT}`,
     trace: 'retain-on-failure',

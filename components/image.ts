@@ -89,7 +89,7 @@ export class GradscopeImage extends ResultElement {
     alphaOverlay: { type: Number, attribute: 'alpha-overlay' },
     zoom: { type: Number },
     controls: { type: Boolean },
-    _loaded: { state: true },
+    _loaded: { state: true, attribute: false },
   };
 
   /** Drawing method. Default `overlay` (transformers-interpret's default). */

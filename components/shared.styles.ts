@@ -15,6 +15,9 @@ export const sharedStyles = [
       display: block;
       font-family: var(--gradscope-font);
       color: var(--gradscope-fg);
+      /* Paint our own background so the theme's text colour always has contrast; set
+         --gradscope-bg: transparent to blend into a page that matches the theme. */
+      background: var(--gradscope-bg);
     }
     :host([hidden]) {
       display: none;

@@ -4,9 +4,6 @@ import { sharedStyles } from './shared.styles.js';
 export const tableStyles = [
   ...sharedStyles,
   css`
-    .gs-scroll {
-      overflow-x: auto;
-    }
     caption {
       text-align: left;
       font-weight: 600;

@@ -73,7 +73,7 @@ export class GradscopeTable extends ResultElement {
         : html`<div class="gs-legend" part="legend"><b>Legend: </b>${LEGEND.map(
             (l) => html`<span class="gs-swatch" style="background-color: ${captumColor(l.score)}" aria-hidden="true"></span>${l.label} `,
           )}</div>`}
-      <div class="gs-scroll">
+      <div>
         <table class="gs-table" part="table">
           ${this.caption ? html`<caption>${this.caption}</caption>` : nothing}
           <thead>

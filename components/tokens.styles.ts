@@ -31,6 +31,9 @@ export const tokensStyles = [
       white-space: nowrap;
       transform: translate(-50%, calc(-100% - 6px));
     }
+    .gs-tooltip.gs-below {
+      transform: translate(-50%, 6px);
+    }
     .gs-tooltip[hidden] {
       display: none;
     }

@@ -76,8 +76,8 @@ export class GradscopeTokens extends ResultElement {
     mergeSubwords: { type: Boolean, attribute: 'merge-subwords' },
     specialTokens: { type: String, attribute: 'special-tokens' },
     label: { type: String },
-    _active: { state: true },
-    _tipVisible: { state: true },
+    _active: { state: true, attribute: false },
+    _tipVisible: { state: true, attribute: false },
   };
 
   /** `[token, score]` pairs to show; used when no `result` is set. */
@@ -177,8 +177,11 @@ export class GradscopeTokens extends ResultElement {
     const tok = root.querySelector<HTMLElement>(`.gs-token[data-index="${Math.min(this._active, this.displayedTokens.length - 1)}"]`);
     const tip = root.querySelector<HTMLElement>('.gs-tooltip');
     if (!tok || !tip) return;
+    // Above the token, unless that would leave the element (first line): then below it.
+    const below = tok.offsetTop < tip.offsetHeight + 8;
+    tip.classList.toggle('gs-below', below);
     tip.style.left = `${tok.offsetLeft + tok.offsetWidth / 2}px`;
-    tip.style.top = `${tok.offsetTop}px`;
+    tip.style.top = `${below ? tok.offsetTop + tok.offsetHeight : tok.offsetTop}px`;
   }
 
   private _activate(i: number, source: 'focus' | 'hover'): void {

@@ -9,3 +9,4 @@ export * from './chunks.js';
 export * from './delta.js';
 export * from './normalize.js';
 export * from './ig.js';
+export * from './noise-tunnel.js';

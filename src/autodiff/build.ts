@@ -5,8 +5,9 @@
  */
 import { Graph, type Dim, type Node, type TensorType, type ValueInfo } from '../onnx/ir.js';
 import type { OnnxModel } from '../onnx/model-io.js';
+import { foldConstants } from '../onnx/fold.js';
 import { inferShapes, type ShapeInfo } from '../onnx/shape-inference.js';
-import { isFloat, readNumbers } from '../onnx/tensor.js';
+import { isFloat, readNumbers, sizeOf, type ConstTensor } from '../onnx/tensor.js';
 import { appendHead } from './head.js';
 import { NON_DIFFERENTIABLE, vjpRules } from './rules/index.js';
 import { UnsupportedGradientError, type VjpContext } from './rule.js';
@@ -76,6 +77,8 @@ const MIN_BUILT_OPSET = 17;
 export function buildGradientGraph(model: OnnxModel, opts: GradientGraphOptions): GradientGraph {
   const g = cloneGraph(model.graph);
   if (g.opset >= 13 && g.opset < MIN_BUILT_OPSET) g.opset = MIN_BUILT_OPSET;
+  // Shape arithmetic folded now never reaches the device (int64 ops run on the CPU in WebGPU builds).
+  foldConstants(g);
   const preInfo = inferShapes(g);
   for (const w of opts.wrt) {
     const t = preInfo.types.get(w);
@@ -216,16 +219,19 @@ function makeContext(g: Graph, node: Node, info: ShapeInfo, active: Set<string>,
     },
     unbroadcast: (grad, inName, outName) => unbroadcast(g, grad, shape(inName), shape(outName), node),
     constInts: (name) => constValues(g, info, name),
-    constFloats: (name) => {
-      const t = g.initializers.get(name);
-      return t ? readNumbers(t) : undefined;
-    },
+    constFloats: (name) => smallConst(g.initializers.get(name)),
   };
+}
+
+/** Values of a small constant (weights, possibly stored outside the model, are never read). */
+function smallConst(t: ConstTensor | undefined): number[] | undefined {
+  if (!t || sizeOf(t.dims) > 4096 || t.proto?.dataLocation === 1) return undefined;
+  return readNumbers(t);
 }
 
 function constValues(g: Graph, info: ShapeInfo, name: string): number[] | undefined {
   const t = g.initializers.get(name);
-  if (t) return readNumbers(t);
+  if (t) return smallConst(t);
   const v = info.values.get(name);
   if (v && v.every((d) => typeof d === 'number')) return v as number[];
   return undefined;

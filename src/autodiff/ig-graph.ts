@@ -14,7 +14,13 @@ export type AttributionReduction =
   /** Sum over the last (hidden) axis: [rows, ...] -> one number per token and row, e.g. [B, T]. */
   | 'sum-last-axis'
   /** Sum over the batch axis: the whole attribution tensor of one target, e.g. [1, 3, H, W]. */
-  | 'sum-batch';
+  | 'sum-batch'
+  /**
+   * No reduction: weight_b * grad_b * (x_b - x') per row, e.g. [B, 3, H, W]. With one
+   * gs_input row per batch row, rows of different inputs (noise-tunnel samples) share a run
+   * and the caller sums each input's rows itself.
+   */
+  | 'per-row';
 
 /** Options of {@link buildIntegratedGradientsGraph}. */
 export interface IgGraphOptions {
@@ -71,9 +77,12 @@ export function buildIntegratedGradientsGraph(model: OnnxModel, opts: IgGraphOpt
   const attr =
     opts.reduction === 'sum-last-axis'
       ? reduce(g, 'ReduceSum', g.op('Mul', [weighted, diff]), [rank - 1], 0)
-      : g.op('Mul', [reduce(g, 'ReduceSum', weighted, [0], 1), diff]);
+      : opts.reduction === 'per-row'
+        ? g.op('Mul', [weighted, diff])
+        : g.op('Mul', [reduce(g, 'ReduceSum', weighted, [0], 1), diff]);
   g.nodes.push({ opType: 'Identity', domain: '', name: g.fresh('attribution'), inputs: [attr], outputs: [GS.attribution], attrs: {} });
-  const attrShape = opts.reduction === 'sum-last-axis' ? ['batch_size', ...rowShape.slice(0, -1)] : [1, ...rowShape];
+  const attrShape =
+    opts.reduction === 'sum-last-axis' ? ['batch_size', ...rowShape.slice(0, -1)] : opts.reduction === 'per-row' ? ['batch_size', ...rowShape] : [1, ...rowShape];
   g.outputs = [
     ...g.outputs.filter((o) => o.name !== gg.grads[opts.cut]),
     { name: GS.attribution, dtype: 'float32', shape: attrShape },

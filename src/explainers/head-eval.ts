@@ -18,6 +18,13 @@ export function softmax(row: ArrayLike<number>): Float64Array {
   return out;
 }
 
+/** Index of the largest value (the first one on ties, like torch.argmax). */
+export function argmax(v: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+  return best;
+}
+
 /** Logistic sigmoid. */
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));

@@ -7,10 +7,10 @@ import type { CutKind } from '../autodiff/cut-points.js';
 import type { HeadSpec } from '../autodiff/spec.js';
 import { InputError } from '../errors.js';
 import type { SequenceClassificationResult } from '../types.js';
-import { softmax, sigmoid } from './head-eval.js';
+import { argmax, softmax, sigmoid } from './head-eval.js';
 import { textIntegratedGradients, type TextRows } from './text-attribution.js';
 import { buildSingleTextInputs, buildTextPairInputs, type TextInputs } from './text/inputs.js';
-import { checkCommon, oneHot, requireText, TextModel, type CommonExplainOptions, type TextExplainerInit } from './text-model.js';
+import { checkCommon, integrationOptions, oneHot, requireText, TextModel, type CommonExplainOptions, type TextExplainerInit } from './text-model.js';
 
 /** Options of a sequence-classification explanation. */
 export interface SequenceExplainOptions extends CommonExplainOptions {
@@ -103,7 +103,7 @@ abstract class SequenceExplainerBase {
       head,
       targets: [oneHot(nLabels, target)],
       maskShape: [nLabels],
-      ...pick(opts),
+      ...integrationOptions(opts),
       compatDelta: compat,
     });
     const t = ig.targets[0];
@@ -154,22 +154,8 @@ abstract class SequenceExplainerBase {
   }
 }
 
-function pick(o: CommonExplainOptions): Pick<CommonExplainOptions, 'nSteps' | 'method' | 'internalBatchSize' | 'signal' | 'onProgress'> {
-  const r: Pick<CommonExplainOptions, 'nSteps' | 'method' | 'internalBatchSize' | 'signal' | 'onProgress'> = {};
-  if (o.nSteps !== undefined) r.nSteps = o.nSteps;
-  if (o.method !== undefined) r.method = o.method;
-  if (o.internalBatchSize !== undefined) r.internalBatchSize = o.internalBatchSize;
-  if (o.signal !== undefined) r.signal = o.signal;
-  if (o.onProgress !== undefined) r.onProgress = o.onProgress;
-  return r;
-}
 
-/** Index of the largest value. */
-export function argmax(v: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
-  return best;
-}
+export { argmax } from './head-eval.js';
 
 /**
  * Explains a sequence classifier (sentiment, topic, ...).

@@ -4,7 +4,8 @@
  */
 import type { IntegrationMethod } from '../attribution/quadrature.js';
 import { isIntegrationMethod } from '../attribution/quadrature.js';
-import { InputError } from '../errors.js';
+import type { CutKind } from '../autodiff/cut-points.js';
+import { InputError, ModelError } from '../errors.js';
 import { loadTokenizer } from '../runtime/transformers.js';
 import { LoadedModel, type LoadModelOptions } from './loaded-model.js';
 import { fromTransformersJs, type TransformersJsTokenizerLike, type VocabTextTokenizer } from './text/tokenizer.js';
@@ -136,4 +137,67 @@ export function oneHot(n: number, i: number): Float32Array {
   const m = new Float32Array(n);
   m[i] = 1;
   return m;
+}
+
+/** The integration options of a call, in the form {@link textIntegratedGradients} takes them. */
+export type IntegrationOptions = Pick<CommonExplainOptions, 'nSteps' | 'method' | 'internalBatchSize' | 'signal' | 'onProgress'>;
+
+/** Picks the integration options that are set (exactOptionalPropertyTypes forbids passing undefined). */
+export function integrationOptions(o: CommonExplainOptions): IntegrationOptions {
+  const r: IntegrationOptions = {};
+  if (o.nSteps !== undefined) r.nSteps = o.nSteps;
+  if (o.method !== undefined) r.method = o.method;
+  if (o.internalBatchSize !== undefined) r.internalBatchSize = o.internalBatchSize;
+  if (o.signal !== undefined) r.signal = o.signal;
+  if (o.onProgress !== undefined) r.onProgress = o.onProgress;
+  return r;
+}
+
+/** Which embedding layer to integrate: word (0), position (1) or the whole embeddings block (2). */
+export type EmbeddingType = 'word' | 'position' | 'embeddings' | 0 | 1 | 2;
+
+/**
+ * The cut for an `embeddingType`, as transformers-interpret picks the layer: position
+ * embeddings fall back to word embeddings (with a warning) on models whose forward takes no
+ * position ids; `allowed` lists the types the explainer offers (the block only for QA).
+ */
+export function resolveEmbeddingLayer(
+  text: TextModel,
+  type: EmbeddingType,
+  allowed: readonly EmbeddingType[],
+  onWarning: (message: string) => void = console.warn,
+): CutKind {
+  if (!allowed.includes(type)) {
+    throw new InputError(`embeddingType must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${JSON.stringify(type)}.`, { code: 'bad-embedding-type' });
+  }
+  if (type === 'word' || type === 0) return 'word';
+  if (type === 'embeddings' || type === 2) return 'embeddings';
+  if (!text.model.acceptsPositionIds) {
+    onWarning('This model cannot take position ids: attributing to word embeddings instead of position embeddings.');
+    return 'word';
+  }
+  return 'position';
+}
+
+/**
+ * Rank of a model output as the ONNX graph declares it (undefined when unknown), to reject a
+ * model of the wrong kind before building its gradient graph.
+ */
+export function outputRank(text: TextModel, name?: string): number | undefined {
+  const outs = text.model.onnx.graph.outputs;
+  const o = name === undefined ? outs[0] : outs.find((v) => v.name === name);
+  return o?.shape?.length;
+}
+
+/** Throws a typed error when the model's first output does not have `rank` axes. */
+export function requireOutputRank(text: TextModel, rank: number, what: string, explainer: string): void {
+  const r = outputRank(text);
+  if (r !== undefined && r !== rank) {
+    throw new ModelError(`This model's first output has ${r} axes, but ${explainer} needs ${what}. Use the explainer that matches the model's task.`, { code: 'wrong-model-kind' });
+  }
+}
+
+/** The compat flag of an options object, in the form the input builders take. */
+export function compatOf(opts: CommonExplainOptions): { compat?: 'transformers-interpret' } {
+  return opts.compat === 'transformers-interpret' ? { compat: 'transformers-interpret' } : {};
 }

@@ -168,7 +168,7 @@ class Symbols {
       // floor((q*b + r)/b) = q + floor(r/b): pulls whole multiples out so the name is canonical.
       const { q, r } = this.splitBy(a, b);
       const rest = this.fromPoly(r);
-      return this.add(this.fromPoly(q), rest === 0 ? 0 : this.atom('floordiv', rest, b));
+      return this.add(this.fromPoly(q), typeof rest === 'number' ? Math.floor(rest / b) : this.atom('floordiv', rest, b));
     }
     return this.exactDiv(a, b) ?? this.atom('floordiv', a, b);
   }

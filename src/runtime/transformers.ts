@@ -222,3 +222,23 @@ export async function loadModelBytes(modelIdOrPath: string, options: LoadModelBy
   }
   return { model, externalData, source };
 }
+
+/**
+ * Load a model's processor (`preprocessor_config.json`) with transformers.js's `AutoProcessor`.
+ * Image-specific handling lives in `processor.ts`.
+ *
+ * @param modelIdOrPath a local folder (absolute, `./relative`) or a Hub id (`org/name`).
+ * @throws {InputError} (`code: 'model-not-found'`) when the folder or its preprocessor_config.json is missing.
+ *
+ * @example
+ * const processor = await loadAutoProcessor('./models/vit', { localOnly: true });
+ */
+export async function loadAutoProcessor(modelIdOrPath: string, options: LoadOptions = {}): Promise<unknown> {
+  const { tf, source, name, pretrained } = await prepare(modelIdOrPath, options);
+  await assertLocalModel(source, ['preprocessor_config.json'], hubSettings(tf));
+  try {
+    return await tf.AutoProcessor.from_pretrained(name, pretrained);
+  } catch (cause) {
+    throw wrapLoadError(cause, source, 'image processor (preprocessor_config.json)');
+  }
+}

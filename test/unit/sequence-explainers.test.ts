@@ -5,7 +5,7 @@
  * bad input.
  */
 import path from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { PairwiseSequenceClassificationExplainer, SequenceClassificationExplainer } from '../../src/explainers/sequence-classification.js';
 import { InputError } from '../../src/errors.js';
 import { loadTextReferences, MODELS_DIR } from './text-reference-fixtures.js';
@@ -57,5 +57,85 @@ describe('compat mode equals transformers-interpret', () => {
     expect(relErr(r.rawAttributions, a.raw_attribution_sums)).toBeLessThanOrEqual(1e-4);
     const refDelta = a.convergence_delta[0];
     expect(Math.abs(r.delta - refDelta)).toBeLessThanOrEqual(1e-3 + 0.01 * Math.abs(refDelta));
+  });
+});
+
+describe('default mode explains the real input', () => {
+  const cases = refs.map((c) => [c.name, c] as const);
+  test.each(cases)('%s: |delta| <= 1e-2 |F(x) - F(x\')| + 1e-5 at 50 steps', async (_n, { ref }) => {
+    const pairwise = ref.explainer.startsWith('Pairwise');
+    const dir = path.join(MODELS_DIR, ref.model);
+    const call = ref.call as { text?: string; text1?: string; text2?: string };
+    const ex = pairwise ? await PairwiseSequenceClassificationExplainer.fromPretrained(dir, { device, localOnly: true }) : await SequenceClassificationExplainer.fromPretrained(dir, { device, localOnly: true });
+    const r = pairwise
+      ? await (ex as PairwiseSequenceClassificationExplainer).explain(call.text1 as string, call.text2 as string)
+      : await (ex as SequenceClassificationExplainer).explain(call.text as string);
+    const total = r.rawAttributions.reduce((a, b) => a + b, 0);
+    const span = Math.abs(total - r.delta);
+    expect(Math.abs(r.delta)).toBeLessThanOrEqual(1e-2 * span + 1e-5);
+  });
+
+  test('delta falls as nSteps goes 5 -> 50 -> 200', async () => {
+    const ex = (await explainerFor('bert-3class', false)) as SequenceClassificationExplainer;
+    const text = 'The movie was fine, though a little long.';
+    const d = [];
+    for (const nSteps of [5, 50, 200]) d.push(Math.abs((await ex.explain(text, { nSteps, method: 'riemann_trapezoid' })).delta));
+    expect(d[1]).toBeLessThan(d[0]);
+    expect(d[2]).toBeLessThan(d[1]);
+  });
+
+  test('internalBatchSize does not change results', async () => {
+    const ex = (await explainerFor('distilbert-sst2', false)) as SequenceClassificationExplainer;
+    const a = await ex.explain('I love you, I like you');
+    const b = await ex.explain('I love you, I like you', { internalBatchSize: 7 });
+    const c = await ex.explain('I love you, I like you', { internalBatchSize: 1 });
+    for (const other of [b, c]) {
+      expect(relErr(other.rawAttributions, a.rawAttributions)).toBeLessThan(1e-5);
+    }
+  });
+
+  test('getters mirror the last result; options do not stick', async () => {
+    const ex = (await explainerFor('bert-3class', false)) as SequenceClassificationExplainer;
+    const r1 = await ex.explain('The movie was fine.', { index: 0, nSteps: 5 });
+    expect(ex.attributionClassIndex).toBe(0);
+    expect(ex.wordAttributions).toEqual(r1.wordAttributions);
+    const r2 = await ex.explain('The movie was fine.');
+    expect(r2.attributionClassIndex).toBe(r2.predictedClassIndex);
+  });
+});
+
+describe('bad input gets a typed error that says what to do', () => {
+  test('empty text', async () => {
+    const ex = (await explainerFor('distilbert-sst2', false)) as SequenceClassificationExplainer;
+    await expect(ex.explain('   ')).rejects.toMatchObject({ name: 'InputError', code: 'empty-text' });
+  });
+
+  test('unknown class name lists the valid ones', async () => {
+    const ex = (await explainerFor('distilbert-sst2', false)) as SequenceClassificationExplainer;
+    const err = await ex.explain('I love you', { className: 'HAPPY' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toContain('"NEGATIVE", "POSITIVE"');
+  });
+
+  test('too long text fails unless truncation is asked', async () => {
+    const ex = (await explainerFor('distilbert-sst2', false)) as SequenceClassificationExplainer;
+    const long = Array.from({ length: 600 }, () => 'love').join(' ');
+    await expect(ex.explain(long)).rejects.toMatchObject({ code: 'input-too-long' });
+    const r = await ex.explain(long, { truncation: true, nSteps: 2 });
+    expect(r.inputIds.length).toBe(512);
+  });
+
+  test('a model whose outputs are not classification logits', async () => {
+    const ex = await SequenceClassificationExplainer.fromPretrained(path.join(MODELS_DIR, 'bert-ner'), { device, localOnly: true });
+    await expect(ex.explain('Paris is big')).rejects.toMatchObject({ code: 'wrong-model-kind' });
+  });
+
+  test('abort rejects with AbortError and leaves the explainer usable', async () => {
+    const ex = (await explainerFor('distilbert-sst2', false)) as SequenceClassificationExplainer;
+    const ctrl = new AbortController();
+    const p = ex.explain('I love you, I like you', { internalBatchSize: 1, onProgress: (done) => { if (done >= 3) ctrl.abort(); }, signal: ctrl.signal });
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    const r = await ex.explain('I love you, I like you', { nSteps: 5 });
+    expect(r.wordAttributions.length).toBe(9);
   });
 });

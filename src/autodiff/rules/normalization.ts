@@ -100,6 +100,8 @@ export const normalizationRules: Record<string, VjpRule> = {
     if (attrInt(node, 'training_mode', 0) !== 0 || node.outputs.filter((o) => o !== '').length > 1) {
       throw new UnsupportedGradientError(node.opType, node.name, 'only inference mode (one output, training_mode = 0) is supported');
     }
+    // spatial = 0 (opset < 9) normalises per activation, with [C, D1, ...] statistics.
+    if (attrInt(node, 'spatial', 1) === 0) throw new UnsupportedGradientError(node.opType, node.name, 'spatial = 0 is not supported');
     if (!hasInput(ctx, 4)) throw new UnsupportedGradientError(node.opType, node.name, 'the variance input is missing');
     const [x, scale, , , variance] = node.inputs;
     const rank = ctx.rank(x);

@@ -19,6 +19,8 @@ export interface TransformersJsTokenizerLike {
   /** The tokenizer's call (`tokenizer(text, options)`), which returns plain arrays with `return_tensor: false`. */
   _call(text: string, options: TransformersJsCallOptions): unknown;
   get_vocab(): Map<string, number>;
+  /** Ids back to text (transformers.js `decode`); optional so that test doubles may omit it. */
+  decode?(ids: number[], options: { skip_special_tokens?: boolean }): string;
   readonly pad_token_id?: number | null;
   readonly sep_token_id?: number | null;
   readonly bos_token_id?: number | null;
@@ -31,6 +33,8 @@ export interface TransformersJsTokenizerLike {
 export interface VocabTextTokenizer extends TextTokenizer {
   /** Python's `convert_ids_to_tokens` for one id (byte-level markers kept). */
   idToToken(id: number): string | undefined;
+  /** Ids back to text, special tokens skipped (the tokenizer's decoder); absent when the tokenizer cannot decode. */
+  decode?(ids: readonly number[]): string;
 }
 
 /**
@@ -72,6 +76,7 @@ export function fromTransformersJs(
       });
       return toEncoded(out);
     },
+    ...(tokenizer.decode ? { decode: (ids: readonly number[]): string => tokenizer.decode?.([...ids], { skip_special_tokens: true }) ?? '' } : {}),
     idToToken(id: number): string | undefined {
       if (!inverse) {
         inverse = new Map();

@@ -42,9 +42,21 @@ export interface GcSpec {
   declaredOutputs?: Dim[][];
   /** Outputs that get no gradient (the rule sees undefined). */
   noGradOutputs?: number[];
+  /** Skip the GS_WEBGPU=1 run (for forward nodes WebGPU cannot run, like MaxPool with Indices). */
+  skipWebgpu?: boolean;
+  /** Outputs of type int64 (e.g. MaxPool's Indices); they must be in noGradOutputs. */
+  int64Outputs?: number[];
   rule: VjpRule;
   /** Float64 forward reference: inputs by index (floats and weights) -> flattened outputs. */
   reference?: (inputs: Float64Array[]) => Float64Array[];
+  /**
+   * For ops linear in the differentiated inputs that ORT has no float64 kernel for (Conv,
+   * AveragePool): evaluate F with ORT's float32 kernels, which are the ground truth of the
+   * op's semantics (padding, ceil_mode, count_include_pad), and difference with a step of 1.
+   * Linearity makes the difference exact; F itself is accumulated in float64, so the error
+   * is float32 rounding of the outputs (~1e-7 relative).
+   */
+  linearFloat32?: boolean;
   /** Finite-difference step (the ops checked here are piecewise linear: tiny steps are exact). */
   eps?: number;
   /** Values for float inputs are a shuffled grid with gaps >> eps (no ties, e.g. for MaxPool). */
@@ -59,8 +71,15 @@ export interface GcResult {
   maxAbsGrad: number;
   /** Op types the rule emitted. */
   emittedOps: string[];
+  /** The analytic gradient per differentiated input index (float32, from the CPU EP). */
+  grads: Map<number, Float32Array>;
   /** max |webgpu - cpu| of the backward outputs when GS_WEBGPU=1, else undefined. */
   webgpuMaxDiff?: number;
+  /**
+   * With GS_WEBGPU=1: whether the WebGPU EP claims every node of the forward+backward graph
+   * (a session with CPU fallback disabled can be created). int64 shape math always falls back.
+   */
+  webgpuOnly?: boolean;
 }
 
 /** Deterministic PRNG (mulberry32). */
@@ -152,7 +171,8 @@ export async function gradcheck(spec: GcSpec, seed = 1): Promise<GcResult> {
   // 1. Forward in float32 for the output shapes.
   const fwd = forwardGraph(spec, floats, 'float32', false);
   const nOut = spec.nOutputs ?? 1;
-  fwd.outputs = Array.from({ length: nOut }, (_, k) => ({ name: outName(k), dtype: 'float32' as const }));
+  const outType = (k: number, dtype: 'float32' | 'float64'): 'float32' | 'float64' | 'int64' => (spec.int64Outputs?.includes(k) ? 'int64' : dtype);
+  fwd.outputs = Array.from({ length: nOut }, (_, k) => ({ name: outName(k), dtype: outType(k, 'float32') }));
   const fwdSession = await ort.InferenceSession.create(encode(fwd));
   const fwdOut = await fwdSession.run(feeds32());
   const outDims = Array.from({ length: nOut }, (_, k) => fwdOut[outName(k)].dims.map(Number));
@@ -226,7 +246,12 @@ export async function gradcheck(spec: GcSpec, seed = 1): Promise<GcResult> {
   const bwd = await (await ort.InferenceSession.create(bytes)).run(bwdFeeds);
 
   let webgpuMaxDiff: number | undefined;
-  if (process.env.GS_WEBGPU === '1') {
+  let webgpuOnly: boolean | undefined;
+  if (process.env.GS_WEBGPU === '1' && !spec.skipWebgpu) {
+    webgpuOnly = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'], logSeverityLevel: 4, extra: { session: { disable_cpu_ep_fallback: '1' } } }).then(
+      () => true,
+      () => false,
+    );
     const gpu = await (await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'] })).run(bwdFeeds);
     webgpuMaxDiff = 0;
     for (const i of wrt) {
@@ -237,8 +262,10 @@ export async function gradcheck(spec: GcSpec, seed = 1): Promise<GcResult> {
   }
 
   // 3. Central finite differences of F in float64.
-  const evalF = spec.reference ? referenceF(spec.reference, projections, spec.noGradOutputs) : await ortFloat64F(spec, floats, projections);
-  return finish(spec, floats, wrt, bwd, evalF, emittedOps, webgpuMaxDiff);
+  const evalF = spec.reference
+    ? referenceF(spec.reference, projections, spec.noGradOutputs)
+    : await ortForwardF(spec, floats, projections, spec.linearFloat32 ? 'float32' : 'float64');
+  return { ...(await finish(spec, floats, wrt, bwd, evalF, emittedOps, webgpuMaxDiff)), webgpuOnly };
 }
 
 type EvalF = (xs: Float64Array[]) => Promise<number>;
@@ -248,21 +275,22 @@ function referenceF(reference: (xs: Float64Array[]) => Float64Array[], projectio
   return async (xs) => dotF(reference(xs), projections, skip);
 }
 
-/** F from ORT's CPU EP on a float64 copy of the one-node model. */
-async function ortFloat64F(spec: GcSpec, floats: Map<number, Float64Array>, projections: Float64Array[]): Promise<EvalF> {
+/** F from ORT's CPU EP on the one-node model (a float64 copy, or float32 for linear ops). */
+async function ortForwardF(spec: GcSpec, floats: Map<number, Float64Array>, projections: Float64Array[], dtype: 'float32' | 'float64'): Promise<EvalF> {
   const nOut = spec.nOutputs ?? 1;
-  const g64 = forwardGraph(spec, floats, 'float64', false);
-  g64.outputs = Array.from({ length: nOut }, (_, k) => ({ name: outName(k), dtype: 'float64' as const }));
+  const g64 = forwardGraph(spec, floats, dtype, false);
+  g64.outputs = Array.from({ length: nOut }, (_, k) => ({ name: outName(k), dtype: spec.int64Outputs?.includes(k) ? ('int64' as const) : dtype }));
   const s64 = await ort.InferenceSession.create(encode(g64));
   return async (xs) => {
     const f: Record<string, ort.Tensor> = {};
     spec.inputs.forEach((inp, i) => {
       if (inp === '') return;
-      if (inp.kind === 'float') f[inName(i)] = new ort.Tensor('float64', xs[i], inp.dims);
+      if (inp.kind === 'float') f[inName(i)] = dtype === 'float64' ? new ort.Tensor('float64', xs[i], inp.dims) : new ort.Tensor('float32', Float32Array.from(xs[i]), inp.dims);
       if (inp.kind === 'runtime-int') f[inName(i)] = new ort.Tensor('int64', toBigInts(inp.values ?? []), inp.dims);
     });
     const r = await s64.run(f);
-    return dotF(Array.from({ length: nOut }, (_, k) => r[outName(k)].data as Float64Array), projections, spec.noGradOutputs);
+    const outs = Array.from({ length: nOut }, (_, k) => (spec.noGradOutputs?.includes(k) ? new Float64Array(0) : Float64Array.from(r[outName(k)].data as Float64Array | Float32Array)));
+    return dotF(outs, projections, spec.noGradOutputs);
   };
 }
 
@@ -286,7 +314,7 @@ async function finish(
   emittedOps: string[],
   webgpuMaxDiff: number | undefined,
 ): Promise<GcResult> {
-  const eps = spec.eps ?? 1e-6;
+  const eps = spec.eps ?? (spec.linearFloat32 ? 1 : 1e-6);
   const xs: Float64Array[] = spec.inputs.map((_, i) => Float64Array.from(floats.get(i) ?? []));
   let maxAbsErr = 0;
   let maxAbsGrad = 0;
@@ -306,5 +334,6 @@ async function finish(
       maxAbsErr = Math.max(maxAbsErr, Math.abs(fd - analytic[j]));
     }
   }
-  return { maxAbsErr, maxAbsGrad, emittedOps, webgpuMaxDiff };
+  const grads = new Map(wrt.map((i) => [i, bwd[`grad${i}`].data as Float32Array]));
+  return { maxAbsErr, maxAbsGrad, emittedOps, webgpuMaxDiff, grads };
 }

@@ -44,6 +44,8 @@ export interface GradCase {
   opset?: number;
   /** Number of node outputs (default 1). */
   outputs?: number;
+  /** dtypes of the outputs when not float32 (Cast). */
+  outputDtypes?: DType[];
   /** Float64 forward written in the test, for ops ORT's CPU EP has no double kernel for. */
   forward64?: (inputs: Float64Array[], dims: number[][]) => Float64Array[];
   seed?: number;
@@ -53,8 +55,22 @@ export interface GradCase {
   h?: number;
 }
 
-/** How the backward graph is built. */
-export type GradMode = 'rule' | 'builder';
+/**
+ * How the backward graph is built and run: 'rule' calls the rule with a hand-made context,
+ * 'builder' goes through `buildGradientGraph`, 'webgpu' runs the rule's backward nodes alone
+ * (forward outputs fed as inputs) on ORT's WebGPU EP with CPU fallback disabled, so session
+ * creation fails if any emitted node would run on the CPU. 'webgpu' needs a WebGPU adapter:
+ * LD_LIBRARY_PATH=/usr/lib/chromium VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json
+ * (runtime-facts §8).
+ */
+export type GradMode = 'rule' | 'builder' | 'webgpu';
+
+/**
+ * Whether to also run the 'webgpu' checks: opt-in, as they need the SwiftShader Vulkan driver
+ * in the environment (see {@link GradMode}) and take seconds per case. Example:
+ * GS_WEBGPU=1 LD_LIBRARY_PATH=/usr/lib/chromium VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json npx vitest run test/unit/rules-
+ */
+export const WEBGPU_CHECKS = process.env.GS_WEBGPU === '1';
 
 /** Per checked input: the largest errors of the float32 graph gradient against float64 finite differences. */
 export interface InputError {
@@ -80,6 +96,17 @@ export const WEBGPU_OPS = new Set([
   'ReduceMax', 'Softmax', 'CumSum', 'Gather', 'GatherElements', 'ScatterElements', 'Concat', 'Slice', 'Pad', 'Tile',
   'Unsqueeze', 'Squeeze', 'Identity', 'Shape',
 ]);
+
+/**
+ * Ops allowed on tiny int64 tensors only (they run on the CPU EP): Size counts the elements a
+ * ReduceMean/LayerNorm averaged over when the dims are symbolic.
+ */
+export const SCALAR_INT_OPS = new Set(['Size']);
+
+/** Whether every emitted backward op runs on WebGPU, or is scalar int64 shape math. */
+export function offGpuOps(ops: readonly string[]): string[] {
+  return ops.filter((op) => !WEBGPU_OPS.has(op) && !SCALAR_INT_OPS.has(op));
+}
 
 /** mulberry32: a seeded generator so failures reproduce. */
 function rng(seed: number): () => number {
@@ -141,8 +168,8 @@ function forwardGraph(c: GradCase, values: number[][], float: 'float32' | 'float
   const tmp = new Graph();
   tmp.add(c.op, [], c.attrs ?? {});
   g.nodes[0].attrs = tmp.nodes[0].attrs;
-  // Without known types (the first run), every output is declared float.
-  g.outputs = outs.map((o, k) => ({ name: o, dtype: outTypes?.[k].dtype ?? float, shape: outTypes?.[k].shape }));
+  // Without known types (the first run), outputs are declared float unless the case says otherwise.
+  g.outputs = outs.map((o, k) => ({ name: o, dtype: outTypes?.[k].dtype ?? c.outputDtypes?.[k] ?? float, shape: outTypes?.[k].shape }));
   g.reserveNames();
   return { g, outs };
 }
@@ -319,11 +346,28 @@ export async function gradcheck(c: GradCase, mode: GradMode = 'rule'): Promise<G
   };
 
   let backwardOps: string[] = [];
-  if (mode === 'rule') {
+  if (mode === 'rule' || mode === 'webgpu') {
     const built = ruleBackward(c, values, outTypes);
     backwardOps = built.backwardOps;
-    const sess = await session(built.g);
     const feeds: Record<string, ort.Tensor> = { ...feeds32 };
+    let sess: ort.InferenceSession;
+    if (mode === 'webgpu') {
+      const g = built.g;
+      g.nodes = g.nodes.filter((n) => n.name !== 'node_under_test');
+      g.outputs = g.outputs.filter((o) => !fwd.outs.includes(o.name));
+      fwd.outs.forEach((o, k) => {
+        g.inputs.push({ name: o, ...outTypes[k] });
+        feeds[o] = fwdOut[o];
+      });
+      const { bytes } = encodeModel(modelOf(g));
+      sess = await ort.InferenceSession.create(bytes, {
+        executionProviders: ['webgpu'],
+        graphOptimizationLevel: 'disabled',
+        extra: { session: { disable_cpu_ep_fallback: '1' } },
+      });
+    } else {
+      sess = await session(built.g);
+    }
     built.projs.forEach((p, k) => {
       feeds[p] = new ort.Tensor('float32', Float32Array.from(projections[k]), outTypes[k].shape as number[]);
       if (outTypes[k].dtype === 'float64') feeds[p] = new ort.Tensor('float64', Float64Array.from(projections[k]), outTypes[k].shape as number[]);

@@ -1,0 +1,46 @@
+/**
+ * The gradient engine in Chromium on the native WebGPU EP: gradients equal onnxruntime-web wasm
+ * in Node to 1e-4 relative, no node touching a [batch, sequence, hidden]-sized tensor falls back
+ * to the CPU, and a reference case of the sequence explainer gives the original's numbers.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { callPage, expect, openPage, test } from './helpers.js';
+import type { EngineApi } from './pages/engine.js';
+import { PROBES, runProbe } from '../shared/gradient-probe.js';
+
+const FIXTURES = path.resolve('test/fixtures');
+
+function relErr(a: number[], b: number[]): number {
+  const scale = Math.max(...b.map(Math.abs));
+  return Math.max(...a.map((v, i) => Math.abs(v - b[i]))) / scale;
+}
+
+for (const name of ['distilbert-sst2', 'bert-3class']) {
+  test(`${name}: WebGPU gradients equal Node wasm, big tensors stay on the GPU`, async ({ page }) => {
+    await openPage(page, 'engine');
+    const gpu = await callPage<EngineApi, 'probe'>(page, 'engine', 'probe', name, 'webgpu');
+    const bytes = new Uint8Array(fs.readFileSync(path.join(FIXTURES, 'models', PROBES[name].model, 'onnx/model.onnx')));
+    const wasm = await runProbe(bytes, PROBES[name], 'wasm', false);
+    expect(gpu.device).toBe('webgpu');
+    expect(gpu.gpuNodes).toBeGreaterThan(100);
+    expect(gpu.bigCpuNodes, 'nodes on the CPU EP touching [batch, seq, hidden] tensors').toEqual([]);
+    expect(relErr(gpu.attribution, wasm.attribution)).toBeLessThanOrEqual(1e-4);
+    expect(relErr(gpu.scalars, wasm.scalars)).toBeLessThanOrEqual(1e-4);
+  });
+}
+
+test('distilbert-sst2 reference case on WebGPU: same numbers as transformers-interpret', async ({ page }) => {
+  await openPage(page, 'engine');
+  const ref = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'reference/distilbert-sst2/default.json'), 'utf8')) as {
+    call: { text: string };
+    tokens: string[];
+    word_attributions: [string, number][];
+    prediction: { predicted_class_index: number };
+  };
+  const r = await callPage<EngineApi, 'explainSequence'>(page, 'engine', 'explainSequence', 'distilbert-sst2', ref.call.text, 'webgpu');
+  expect(r.tokens).toEqual(ref.tokens);
+  expect(r.predictedClassIndex).toBe(ref.prediction.predicted_class_index);
+  const diff = Math.max(...r.wordAttributions.map((w, i) => Math.abs(w[1] - ref.word_attributions[i][1])));
+  expect(diff).toBeLessThanOrEqual(1e-3);
+});
