@@ -7,16 +7,21 @@ import { parseArgs } from 'node:util';
 import { GradscopeError, InputError } from '../errors.js';
 import { runTask, TASKS, type CliOptions } from './tasks.js';
 import { toJson } from './json.js';
+import { IMAGE_CLI_OPTIONS, IMAGE_USAGE, parseImageCliOptions } from './image-task.js';
 
 const USAGE = `Usage: gradscope explain --task <task> --model <folder | hub id> [options]
 
 Tasks: ${TASKS.join(', ')}
 
 Text input:   --text "..." [--text-pair "..."]
+Zero-shot:    --labels a,b,c [--hypothesis-template "this text is about {} ."] [--include-hypothesis]
+QA:           --question "..." --context "..."
+Tokens:       [--ignored-labels O,B-MISC] [--ignored-indexes 0,15]
 Target:       [--index N | --class-name NAME]
-Integration:  [--embedding-type word|position] [--n-steps N] [--internal-batch-size N]
+Integration:  [--embedding-type word|position|embeddings (QA)] [--n-steps N] [--internal-batch-size N]
               [--method gausslegendre|riemann_left|riemann_right|riemann_middle|riemann_trapezoid]
               [--flip-sign] [--compat transformers-interpret] [--truncation]
+${IMAGE_USAGE}
 Runtime:      [--device auto|cpu|wasm|webgpu] [--local-only]
 Output:       [--format json|html] [--out FILE]
 `;
@@ -71,6 +76,14 @@ function parse(argv: string[]): { command: string | undefined; help: boolean; op
       'local-only': { type: 'boolean' },
       format: { type: 'string' },
       out: { type: 'string' },
+      labels: { type: 'string' },
+      'hypothesis-template': { type: 'string' },
+      'include-hypothesis': { type: 'boolean' },
+      question: { type: 'string' },
+      context: { type: 'string' },
+      'ignored-labels': { type: 'string' },
+      'ignored-indexes': { type: 'string' },
+      ...IMAGE_CLI_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -80,6 +93,13 @@ function parse(argv: string[]): { command: string | undefined; help: boolean; op
     if (!Number.isInteger(n)) throw new InputError(`--${name} must be an integer, got "${v}".`);
     return n;
   };
+  // Comma-separated lists: `--labels finance,sports`; blanks around commas are dropped.
+  const list = (v: string | undefined): string[] | undefined => (v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+  const ints = (name: string, v: string | undefined): number[] | undefined => list(v)?.map((x) => {
+    const n = Number(x);
+    if (!Number.isInteger(n)) throw new InputError(`--${name} takes comma-separated integers, got "${x}".`);
+    return n;
+  });
   const options: CliOptions = {
     task: values.task ?? '',
     model: values.model ?? '',
@@ -98,6 +118,14 @@ function parse(argv: string[]): { command: string | undefined; help: boolean; op
     localOnly: values['local-only'] ?? false,
     format: values.format ?? 'json',
     out: values.out,
+    labels: list(values.labels),
+    hypothesisTemplate: values['hypothesis-template'],
+    includeHypothesis: values['include-hypothesis'] ?? false,
+    question: values.question,
+    context: values.context,
+    ignoredLabels: list(values['ignored-labels']),
+    ignoredIndexes: ints('ignored-indexes', values['ignored-indexes']),
+    image: parseImageCliOptions(values),
   };
   if (options.format !== 'json' && options.format !== 'html') throw new InputError(`--format must be json or html, got "${options.format}".`);
   return { command: positionals[0], help: values.help ?? false, options };

@@ -3,13 +3,27 @@
  */
 import type { IntegrationMethod } from '../attribution/quadrature.js';
 import { InputError } from '../errors.js';
+import { runImageTask, type ImageCliOptions } from './image-task.js';
+import { MultiLabelClassificationExplainer } from '../explainers/multi-label-classification.js';
+import { QuestionAnsweringExplainer } from '../explainers/question-answering.js';
 import { PairwiseSequenceClassificationExplainer, SequenceClassificationExplainer } from '../explainers/sequence-classification.js';
+import { TokenClassificationExplainer } from '../explainers/token-classification.js';
+import { ZeroShotClassificationExplainer } from '../explainers/zero-shot-classification.js';
 import type { ExplanationResult } from '../types.js';
 import { assertDevice } from '../runtime/ort.js';
 import { visualizeHtml } from '../viz/html-export.js';
 
 /** Tasks the CLI runs. */
-export const TASKS = ['text-classification', 'sentiment-analysis', 'text-pair-classification'] as const;
+export const TASKS = [
+  'text-classification',
+  'sentiment-analysis',
+  'text-pair-classification',
+  'multi-label-classification',
+  'zero-shot-classification',
+  'question-answering',
+  'token-classification',
+  'image-classification',
+] as const;
 
 /** Parsed command-line options. */
 export interface CliOptions {
@@ -30,6 +44,22 @@ export interface CliOptions {
   localOnly: boolean;
   format: string;
   out?: string | undefined;
+  /** zero-shot-classification: candidate labels (`--labels a,b,c`). */
+  labels?: string[] | undefined;
+  /** zero-shot-classification: `--hypothesis-template "this text is about {} ."`. */
+  hypothesisTemplate?: string | undefined;
+  /** zero-shot-classification: `--include-hypothesis`. */
+  includeHypothesis?: boolean | undefined;
+  /** question-answering: `--question`. */
+  question?: string | undefined;
+  /** question-answering: `--context` (`--text` is accepted too). */
+  context?: string | undefined;
+  /** token-classification: `--ignored-labels O,B-MISC`. */
+  ignoredLabels?: string[] | undefined;
+  /** token-classification: `--ignored-indexes 0,15`. */
+  ignoredIndexes?: number[] | undefined;
+  /** image-classification: `--image` and the attribution / PNG flags (see image-task.ts). */
+  image?: ImageCliOptions | undefined;
 }
 
 function need<T>(v: T | undefined, flag: string, task: string): T {
@@ -56,6 +86,13 @@ function embeddingType(v: string | undefined): { embeddingType?: 'word' | 'posit
   return { embeddingType: v };
 }
 
+/** QA also takes the whole embeddings block (its default). */
+function qaEmbeddingType(v: string | undefined): { embeddingType?: 'word' | 'position' | 'embeddings' } {
+  if (v === undefined) return {};
+  if (v !== 'word' && v !== 'position' && v !== 'embeddings') throw new InputError(`--embedding-type must be word, position or embeddings for --task question-answering, got "${v}".`, { code: 'bad-embedding-type' });
+  return { embeddingType: v };
+}
+
 /** Runs the task; `html()` renders the result as a standalone page. */
 export async function runTask(o: CliOptions): Promise<{ result: ExplanationResult; html: () => Promise<string> }> {
   if (!o.task) throw new InputError(`--task is required (one of ${TASKS.join(', ')}).`, { code: 'missing-option' });
@@ -76,6 +113,39 @@ export async function runTask(o: CliOptions): Promise<{ result: ExplanationResul
       result = await ex.explain(need(o.text, 'text', o.task), need(o.textPair, 'text-pair', o.task), { ...common(o), ...target, ...embeddingType(o.embeddingType), flipSign: o.flipSign });
       break;
     }
+    case 'multi-label-classification': {
+      const ex = await MultiLabelClassificationExplainer.fromPretrained(o.model, init);
+      result = await ex.explain(need(o.text, 'text', o.task), { ...common(o), ...embeddingType(o.embeddingType) });
+      break;
+    }
+    case 'zero-shot-classification': {
+      const labels = need(o.labels?.length ? o.labels : undefined, 'labels', o.task);
+      const ex = await ZeroShotClassificationExplainer.fromPretrained(o.model, init);
+      result = await ex.explain(need(o.text, 'text', o.task), labels, {
+        ...common(o),
+        ...embeddingType(o.embeddingType),
+        ...(o.hypothesisTemplate !== undefined ? { hypothesisTemplate: o.hypothesisTemplate } : {}),
+        includeHypothesis: o.includeHypothesis ?? false,
+      });
+      break;
+    }
+    case 'question-answering': {
+      const ex = await QuestionAnsweringExplainer.fromPretrained(o.model, init);
+      result = await ex.explain(need(o.question, 'question', o.task), need(o.context ?? o.text, 'context', o.task), { ...common(o), ...qaEmbeddingType(o.embeddingType) });
+      break;
+    }
+    case 'token-classification': {
+      const ex = await TokenClassificationExplainer.fromPretrained(o.model, init);
+      result = await ex.explain(need(o.text, 'text', o.task), {
+        ...common(o),
+        ...embeddingType(o.embeddingType),
+        ...(o.ignoredLabels !== undefined ? { ignoredLabels: o.ignoredLabels } : {}),
+        ...(o.ignoredIndexes !== undefined ? { ignoredIndexes: o.ignoredIndexes } : {}),
+      });
+      break;
+    }
+    case 'image-classification':
+      return runImageTask(o);
     default:
       throw new InputError(`Unknown task "${o.task}". Known tasks: ${TASKS.join(', ')}.`, { code: 'unknown-task' });
   }

@@ -3,7 +3,10 @@
  * a function that explains its inputs.
  */
 import { InputError } from '../errors.js';
-import type { SequenceClassificationResult } from '../types.js';
+import type { ImageClassificationResult, MultiLabelResult, QuestionAnsweringResult, SequenceClassificationResult, TokenClassificationResult, ZeroShotResult } from '../types.js';
+import { ImageClassificationExplainer, type ImageExplainOptions, type ImageInput } from './image-classification.js';
+import { MultiLabelClassificationExplainer, type MultiLabelExplainOptions } from './multi-label-classification.js';
+import { QuestionAnsweringExplainer, type QuestionAnsweringExplainOptions } from './question-answering.js';
 import {
   PairwiseSequenceClassificationExplainer,
   SequenceClassificationExplainer,
@@ -11,9 +14,31 @@ import {
   type SequenceExplainOptions,
 } from './sequence-classification.js';
 import type { TextExplainerInit } from './text-model.js';
+import { TokenClassificationExplainer, type TokenClassificationExplainOptions } from './token-classification.js';
+import { ZeroShotClassificationExplainer, type ZeroShotExplainOptions } from './zero-shot-classification.js';
 
 /** Tasks the factory knows. */
-export type ExplainerTask = 'text-classification' | 'sentiment-analysis' | 'text-pair-classification';
+export type ExplainerTask =
+  | 'text-classification'
+  | 'sentiment-analysis'
+  | 'text-pair-classification'
+  | 'multi-label-classification'
+  | 'zero-shot-classification'
+  | 'question-answering'
+  | 'token-classification'
+  | 'image-classification';
+
+/** Every task of {@link ExplainerTask}, for messages and CLIs. */
+export const EXPLAINER_TASKS: readonly ExplainerTask[] = [
+  'text-classification',
+  'sentiment-analysis',
+  'text-pair-classification',
+  'multi-label-classification',
+  'zero-shot-classification',
+  'question-answering',
+  'token-classification',
+  'image-classification',
+];
 
 /** The function returned for text classification. */
 export interface TextClassificationExplainerFn {
@@ -27,11 +52,46 @@ export interface TextPairClassificationExplainerFn {
   readonly explainer: PairwiseSequenceClassificationExplainer;
 }
 
+/** The function returned for multi-label classification. */
+export interface MultiLabelClassificationExplainerFn {
+  (text: string, options?: MultiLabelExplainOptions): Promise<MultiLabelResult>;
+  readonly explainer: MultiLabelClassificationExplainer;
+}
+
+/** The function returned for zero-shot classification: the text, then the candidate labels. */
+export interface ZeroShotClassificationExplainerFn {
+  (text: string, labels: string[], options?: ZeroShotExplainOptions): Promise<ZeroShotResult>;
+  readonly explainer: ZeroShotClassificationExplainer;
+}
+
+/** The function returned for question answering: the question, then the context. */
+export interface QuestionAnsweringExplainerFn {
+  (question: string, context: string, options?: QuestionAnsweringExplainOptions): Promise<QuestionAnsweringResult>;
+  readonly explainer: QuestionAnsweringExplainer;
+}
+
+/** The function returned for token classification. */
+export interface TokenClassificationExplainerFn {
+  (text: string, options?: TokenClassificationExplainOptions): Promise<TokenClassificationResult>;
+  readonly explainer: TokenClassificationExplainer;
+}
+
+/** The function returned for image classification: an image (URL, path, Blob, element, ...) or `{ pixelValues }`. */
+export interface ImageClassificationExplainerFn {
+  (image: ImageInput, options?: ImageExplainOptions): Promise<ImageClassificationResult>;
+  readonly explainer: ImageClassificationExplainer;
+}
+
 /** Maps each task to what the factory returns. */
 export interface ExplainerFns {
   'text-classification': TextClassificationExplainerFn;
   'sentiment-analysis': TextClassificationExplainerFn;
   'text-pair-classification': TextPairClassificationExplainerFn;
+  'multi-label-classification': MultiLabelClassificationExplainerFn;
+  'zero-shot-classification': ZeroShotClassificationExplainerFn;
+  'question-answering': QuestionAnsweringExplainerFn;
+  'token-classification': TokenClassificationExplainerFn;
+  'image-classification': ImageClassificationExplainerFn;
 }
 
 /**
@@ -54,7 +114,32 @@ export async function explainer<T extends ExplainerTask>(task: T, model: string,
       const fn = (text: string, pair: string, o?: PairwiseExplainOptions): Promise<SequenceClassificationResult> => ex.explain(text, pair, o);
       return Object.assign(fn, { explainer: ex }) as ExplainerFns[T];
     }
+    case 'multi-label-classification': {
+      const ex = await MultiLabelClassificationExplainer.fromPretrained(model, options);
+      const fn = (text: string, o?: MultiLabelExplainOptions): Promise<MultiLabelResult> => ex.explain(text, o);
+      return Object.assign(fn, { explainer: ex }) as ExplainerFns[T];
+    }
+    case 'zero-shot-classification': {
+      const ex = await ZeroShotClassificationExplainer.fromPretrained(model, options);
+      const fn = (text: string, labels: string[], o?: ZeroShotExplainOptions): Promise<ZeroShotResult> => ex.explain(text, labels, o);
+      return Object.assign(fn, { explainer: ex }) as ExplainerFns[T];
+    }
+    case 'question-answering': {
+      const ex = await QuestionAnsweringExplainer.fromPretrained(model, options);
+      const fn = (question: string, context: string, o?: QuestionAnsweringExplainOptions): Promise<QuestionAnsweringResult> => ex.explain(question, context, o);
+      return Object.assign(fn, { explainer: ex }) as ExplainerFns[T];
+    }
+    case 'token-classification': {
+      const ex = await TokenClassificationExplainer.fromPretrained(model, options);
+      const fn = (text: string, o?: TokenClassificationExplainOptions): Promise<TokenClassificationResult> => ex.explain(text, o);
+      return Object.assign(fn, { explainer: ex }) as ExplainerFns[T];
+    }
+    case 'image-classification': {
+      const ex = await ImageClassificationExplainer.fromPretrained(model, options);
+      const fn = (image: ImageInput, o?: ImageExplainOptions): Promise<ImageClassificationResult> => ex.explain(image, o);
+      return Object.assign(fn, { explainer: ex }) as ExplainerFns[T];
+    }
     default:
-      throw new InputError(`Unknown task "${String(task)}". Known tasks: text-classification, sentiment-analysis, text-pair-classification.`, { code: 'unknown-task' });
+      throw new InputError(`Unknown task "${String(task)}". Known tasks: ${EXPLAINER_TASKS.join(', ')}.`, { code: 'unknown-task' });
   }
 }

@@ -62,8 +62,8 @@ export function cumulativeSumThreshold(values: ArrayLike<number>, percentile: nu
   return sorted[n - 1] ?? 0;
 }
 
-/** What {@link normalizeAttributions} returns. */
-export interface NormalizedAttributions {
+/** What {@link normalizeImageAttributions} returns. */
+export interface NormalizedImageAttributions {
   /** The [H, W] map scaled by the threshold and clipped to [-1, 1] (sign `all`) or [0, 1]. */
   values: Float64Array;
   /** The value the map was divided by (negative for sign `negative`, as in captum). */
@@ -79,10 +79,10 @@ export interface NormalizedAttributions {
  *
  * @example
  * ```ts
- * const { values } = normalizeAttributions(channelSum(attr, shape), 'all', 10);
+ * const { values } = normalizeImageAttributions(channelSum(attr, shape), 'all', 10);
  * ```
  */
-export function normalizeAttributions(map: ArrayLike<number>, sign: ImageSign, outlierPerc: number = 2): NormalizedAttributions {
+export function normalizeImageAttributions(map: ArrayLike<number>, sign: ImageSign, outlierPerc: number = 2): NormalizedImageAttributions {
   const n = map.length;
   const combined = new Float64Array(n);
   const magnitude = new Float64Array(n);

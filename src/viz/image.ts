@@ -6,7 +6,7 @@
  */
 import type { ImageClassificationResult } from '../types.js';
 import { type Colormap, blues, gray, greens, rdWhGn, reds, writeColor } from './colormap.js';
-import { type ImageSign, channelSum, normalizeAttributions, parseImageSign } from './image-normalize.js';
+import { type ImageSign, channelSum, normalizeImageAttributions, parseImageSign } from './image-normalize.js';
 import { type PixelNormalization, type RgbaImage, createRgba, pixelValuesToRgba, resizeRgba, sideBySide } from './rgba.js';
 
 /**
@@ -202,7 +202,7 @@ function backgroundImage(width: number, height: number, shape: readonly number[]
 /**
  * Draws image attributions ([1, 3, H, W]) as RGBA pixels with one of captum's methods.
  *
- * Steps: channel sum -> sign selection and outlier-threshold scaling ({@link normalizeAttributions})
+ * Steps: channel sum -> sign selection and outlier-threshold scaling ({@link normalizeImageAttributions})
  * -> the method. `masked_image` and `alpha_scaling` cannot show signed values, so sign `all`
  * falls back to `positive` with a warning (as transformers-interpret does). Every method
  * except `heatmap` needs a background image (`originalImage` or `pixelValues`).
@@ -234,7 +234,7 @@ export function visualizeImage(attributions: ArrayLike<number>, shape: readonly 
   const h = shape[shape.length - 2] ?? 0;
   const w = shape[shape.length - 1] ?? 0;
   const outlierPerc = Math.min(options.outlierPerc ?? 10, 100);
-  const { values, threshold } = normalizeAttributions(channelSum(attributions, shape), sign, outlierPerc);
+  const { values, threshold } = normalizeImageAttributions(channelSum(attributions, shape), sign, outlierPerc);
   if (threshold === 0) warn(`no ${sign === 'all' ? '' : sign + ' '}attributions to show: the map is all zero.`);
   else if (Math.abs(threshold) < 1e-5) warn('normalising by a value close to 0: attributions are all near zero and the picture may mislead.');
 

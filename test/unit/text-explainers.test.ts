@@ -167,10 +167,13 @@ describe('default mode explains the real input', () => {
     expect(sum).toBeCloseTo(1, 10);
   });
 
-  test(`question answering: ${check}; decoded answer`, async () => {
+  // F = max over positions is not smooth: where the argmax moves along the path the gradient
+  // jumps, and Gauss-Legendre converges slowly and unevenly (here |delta| / |F(x) - F(x')| is
+  // 1.4% at 50 steps, 0.7% at 100, 0.25% at 400 for the start logit). Checked at 400 steps.
+  test('question answering: |delta| <= 1e-2 |F(x) - F(x\')| + 1e-5 at 400 steps; decoded answer', async () => {
     const ref = casesOf('QuestionAnsweringExplainer')[0][1];
     const call = ref.call as { question: string; text: string };
-    const r = await (await qa(ref.model)).explain(call.question, call.text);
+    const r = await (await qa(ref.model)).explain(call.question, call.text, { nSteps: 400 });
     expectComplete(r.rawAttributions.start, r.deltas.start);
     expectComplete(r.rawAttributions.end, r.deltas.end);
     expect(r.predictedAnswer).not.toContain('[SEP]');
@@ -227,7 +230,9 @@ describe('bad input gets a typed error that says what to do', () => {
     const r = await ex.explain('Who works here?', context, { truncation: true, nSteps: 2 });
     expect(r.inputIds.length).toBeLessThanOrEqual(512);
     expect(r.inputIds.length).toBeGreaterThan(500);
-    expect(r.tokens.slice(0, 6)).toEqual(['[CLS]', 'who', 'works', 'here', '?', '[SEP]']);
+    // The question is kept whole; only the context was cut.
+    expect(r.tokens.slice(0, 7)).toEqual(['[CLS]', 'who', 'work', '##s', 'here', '?', '[SEP]']);
+    expect(r.tokens.at(-1)).toBe('[SEP]');
   });
 
   test('ignored labels that are not model labels list the valid ones', async () => {

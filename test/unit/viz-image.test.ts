@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { colorBar, cssGradient } from '../../src/viz/color-bar.js';
 import { blues, cssColor, greens, linearColormap, lutIndex, rdWhGn, reds } from '../../src/viz/colormap.js';
 import { visualizeImage, visualizeImageResult } from '../../src/viz/image.js';
-import { channelSum, cumulativeSumThreshold, normalizeAttributions, type ImageSign } from '../../src/viz/image-normalize.js';
+import { channelSum, cumulativeSumThreshold, normalizeImageAttributions, type ImageSign } from '../../src/viz/image-normalize.js';
 import { encodePng, pngDataUrl } from '../../src/viz/png.js';
 import { pixelValuesToRgba, resizeRgba, sideBySide, type RgbaImage } from '../../src/viz/rgba.js';
 import { imageResult } from './viz-fixture-results.js';
@@ -74,7 +74,7 @@ describe('normalisation (captum _normalize_attr)', () => {
   for (const perc of [10, 2]) {
     for (const sign of ['all', 'positive', 'negative', 'absolute'] as ImageSign[]) {
       it(`sign ${sign}, outlier ${perc}%: equals the spec formula and numpy`, () => {
-        const got = normalizeAttributions(channelSum(result.attributions, result.shape), sign, perc);
+        const got = normalizeImageAttributions(channelSum(result.attributions, result.shape), sign, perc);
         expect(got.threshold).toBe(NUMPY[perc]?.[sign]);
         const want = specNormalize(map, sign, perc);
         for (let i = 0; i < want.length; i++) if (got.values[i] !== want[i]) expect(got.values[i]).toBe(want[i]);
@@ -87,7 +87,7 @@ describe('normalisation (captum _normalize_attr)', () => {
   }
 
   it('gives zeros, not a division by zero, when nothing has the sign', () => {
-    const got = normalizeAttributions([0.1, 0.2], 'negative', 10);
+    const got = normalizeImageAttributions([0.1, 0.2], 'negative', 10);
     expect(Array.from(got.values)).toEqual([0, 0]);
     expect(got.threshold === 0).toBe(true);
   });

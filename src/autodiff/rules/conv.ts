@@ -18,7 +18,7 @@
 import { attrInt, attrInts, attrString } from '../../onnx/ir.js';
 import { f32 } from '../../onnx/tensor.js';
 import { UnsupportedGradientError, type VjpContext, type VjpRule } from '../rule.js';
-import { maskToFloat, scalar, sizeRatio } from './emit.js';
+import { FLOAT32, maskToFloat, scalar } from './emit.js';
 import { dimParts, range, shapeTensor, shapeVector } from './shape.js';
 
 type Grads = (string | undefined)[];
@@ -297,9 +297,10 @@ const globalAveragePool: VjpRule = (ctx, [gy]) => {
   if (!gy || !ctx.needsGrad(0)) return [undefined];
   const x = node.inputs[0];
   const spatial = ctx.shape(x).slice(2);
+  // Symbolic dims: 1 / prod(Shape(x)[2:]), scalar int64 math on the CPU EP (ReduceProd with no axes reduces all).
   const inv = spatial.every((d) => typeof d === 'number')
     ? scalar(g, 1 / product(spatial as number[]))
-    : g.op('Reciprocal', [sizeRatio(g, x, node.outputs[0])]);
+    : g.op('Reciprocal', [g.op('Cast', [g.op('ReduceProd', [shapeVector(g, dimParts(ctx, x, 2, ctx.rank(x)))], { keepdims: 0 })], { to: FLOAT32 })]);
   return [g.op('Expand', [g.op('Mul', [gy, inv]), shapeTensor(ctx, x)])];
 };
 

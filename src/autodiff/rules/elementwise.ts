@@ -47,6 +47,19 @@ const extremum: VjpRule = (ctx, [gy]) => {
   return grads(ctx, n, (i) => ctx.unbroadcast(g.op('Mul', [share, masks[i]]), node.inputs[i], y));
 };
 
+/** Whether two tensors have the same statically known shape. */
+function sameShape(ctx: VjpContext, a: string, b: string): boolean {
+  const sa = ctx.type(a)?.shape;
+  const sb = ctx.type(b)?.shape;
+  return sa !== undefined && sb !== undefined && sa.length === sb.length && sa.every((d, i) => d === sb[i]);
+}
+
+/** Whether a tensor statically has exactly one element. */
+function isOneElement(ctx: VjpContext, t: string): boolean {
+  const s = ctx.type(t)?.shape;
+  return s !== undefined && s.every((d) => d === 1);
+}
+
 /** dA of Pow: gy * B * A^(B-1); a scalar constant exponent gets cheaper special cases. */
 function powGradBase(ctx: VjpContext, gy: string): string {
   const { g, node } = ctx;
@@ -61,7 +74,11 @@ function powGradBase(ctx: VjpContext, gy: string): string {
   }
   // An integer exponent tensor is cast so the arithmetic stays in float32.
   const bf = isFloat(ctx.type(b)?.dtype) ? b : g.op('Cast', [b], { to: FLOAT32 });
-  const local = g.op('Mul', [bf, g.op('Pow', [a, g.op('Sub', [bf, scalar(g, 1)])])]);
+  let bm1 = g.op('Sub', [bf, scalar(g, 1)]);
+  // ORT's WebGPU Pow fails at run time ("raw_hash_map::at") when the exponent is broadcast
+  // along some axes (e.g. [2,3,4] ^ [1,3,1]); an exponent of the output's shape is safe.
+  if (!sameShape(ctx, b, node.outputs[0]) && !isOneElement(ctx, b)) bm1 = g.op('Expand', [bm1, ctx.shapeOf(node.outputs[0])]);
+  const local = g.op('Mul', [bf, g.op('Pow', [a, bm1])]);
   return g.op('Mul', [gy, local]);
 }
 

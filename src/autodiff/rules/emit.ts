@@ -97,13 +97,14 @@ export function staticProduct(ctx: VjpContext, name: string, axes: readonly numb
 
 /**
  * The float32 scalar numel(big) / numel(small): the number of elements a reduction from `big`
- * to `small` averaged over. Used only when shapes are symbolic; it is scalar int64 math (Size
- * and Cast run on the CPU EP), two tiny nodes per reduction.
+ * to `small` averaged over, for when the dims are symbolic. It is computed from the Shape
+ * vectors (int64 math on a few elements, run on the CPU EP) rather than with Size, whose CPU
+ * kernel would copy the whole activation off the GPU.
  */
-export function sizeRatio(g: Graph, big: string, small: string): string {
-  const nb = g.op('Cast', [g.op('Size', [big])], { to: FLOAT32 });
-  const ns = g.op('Cast', [g.op('Size', [small])], { to: FLOAT32 });
-  return g.op('Div', [nb, ns]);
+export function sizeRatio(ctx: VjpContext, big: string, small: string): string {
+  const { g } = ctx;
+  const numel = (t: string): string => g.op('ReduceProd', [ctx.shapeOf(t)], { keepdims: 0 });
+  return g.op('Cast', [g.op('Div', [numel(big), numel(small)])], { to: FLOAT32 });
 }
 
 /** Whether optional input `i` of the node is present. */

@@ -82,7 +82,7 @@ export const normalizationRules: Record<string, VjpRule> = {
     if (gMean || gInv) {
       const n = staticProduct(ctx, x, axes);
       // N from the keepdims statistic's shape when the normalised dims are symbolic.
-      const invN = n !== undefined ? scalar(g, 1 / n) : g.op('Div', [scalar(g, 1), sizeRatio(g, x, gMean ?? gInv ?? '')]);
+      const invN = n !== undefined ? scalar(g, 1 / n) : g.op('Div', [scalar(g, 1), sizeRatio(ctx, x, gMean ?? gInv ?? '')]);
       if (gMean) terms.push(g.op('Expand', [g.op('Mul', [gMean, invN]), ctx.shapeOf(x)]));
       if (gInv) {
         const r3 = g.op('Mul', [r, g.op('Mul', [r, r])]);

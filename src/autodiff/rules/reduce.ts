@@ -81,7 +81,7 @@ const reduceMean: VjpRule = (ctx, [gy]) => {
   const counted = axes.kind === 'const' ? axes.axes : axes.kind === 'all' ? Array.from({ length: rank }, (_, i) => i) : undefined;
   const n = counted ? staticProduct(ctx, x, counted) : undefined;
   // Scaling before the Expand touches |Y| elements instead of |X|.
-  const scaled = n !== undefined ? g.op('Mul', [gy, scalar(g, 1 / n)]) : g.op('Div', [gy, sizeRatio(g, x, node.outputs[0])]);
+  const scaled = n !== undefined ? g.op('Mul', [gy, scalar(g, 1 / n)]) : g.op('Div', [gy, sizeRatio(ctx, x, node.outputs[0])]);
   return [g.op('Expand', [keepdimsForm(g, node, scaled, axes), ctx.shapeOf(x)]), ...none.slice(1)];
 };
 

@@ -298,7 +298,7 @@ const slice: VjpRule = (ctx, [gy]) => {
   const nAxes = typeof starts === 'string' ? ctx.shape(starts)[0] : starts.length;
   if (typeof nAxes !== 'number') unsupported(ctx, 'starts of unknown length');
   const axes = (constIntsInputOrAttr(ctx, 3, 'axes', 'axes') ?? range(0, nAxes)).map((a) => normAxis(a, rank));
-  const steps = constIntsInputOrAttr(ctx, 4, '', 'steps') ?? axes.map(() => 1);
+  const steps = constIntsInputOrAttr(ctx, 4, 'steps', 'steps') ?? axes.map(() => 1);
   const ends = intsInputOrAttr(ctx, 2, 'ends');
   if (ends === undefined) unsupported(ctx, 'no ends');
 
@@ -411,7 +411,7 @@ const pad: VjpRule = (ctx, [gy]) => {
   // Opset >= 11: pads (and, from 18, axes) are inputs; before: the `pads` attribute.
   const pads = intsInputOrAttr(ctx, 1, 'pads');
   if (pads === undefined) unsupported(ctx, 'no pads');
-  const axes = (constIntsInputOrAttr(ctx, 3, '', 'axes') ?? range(0, rank)).map((a) => normAxis(a, rank));
+  const axes = (constIntsInputOrAttr(ctx, 3, 'axes', 'axes') ?? range(0, rank)).map((a) => normAxis(a, rank));
   if (typeof pads === 'string') {
     // Run-time pads: Pad with the negated pads crops what the forward added.
     const inputs = [gy, g.op('Neg', [pads]), ''];

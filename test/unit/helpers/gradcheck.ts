@@ -98,10 +98,10 @@ export const WEBGPU_OPS = new Set([
 ]);
 
 /**
- * Ops allowed on tiny int64 tensors only (they run on the CPU EP): Size counts the elements a
- * ReduceMean/LayerNorm averaged over when the dims are symbolic.
+ * Ops allowed on tiny int64 tensors only (they run on the CPU EP): ReduceProd of a Shape
+ * counts the elements a ReduceMean/LayerNorm averaged over when the dims are symbolic.
  */
-export const SCALAR_INT_OPS = new Set(['Size']);
+export const SCALAR_INT_OPS = new Set(['ReduceProd']);
 
 /** Whether every emitted backward op runs on WebGPU, or is scalar int64 shape math. */
 export function offGpuOps(ops: readonly string[]): string[] {
