@@ -1,6 +1,6 @@
 /**
  * gradscope's Lit elements. Importing this module registers them:
- * `<gradscope-tokens>`, `<gradscope-table>`, `<gradscope-image>`.
+ * `<gradscope-tokens>`, `<gradscope-table>`, `<gradscope-image>`, `<gradscope-explain>`.
  *
  * @example
  * ```html
@@ -8,14 +8,16 @@
  * <gradscope-table><script type="application/json">…CLI output…</script></gradscope-table>
  * ```
  *
- * Seam for `<gradscope-explain>` (not built yet: it needs the explainers): that element will
- * run an explainer and hand its result to the element {@link elementTagForResult} names,
- * so it adds no rendering of its own.
+ * `<gradscope-explain>` runs an explainer and hands its result to the element
+ * {@link elementTagForResult} names, so it adds no rendering of its own. It loads ONNX Runtime
+ * and transformers.js only when it loads a model, so pages that just show pre-computed
+ * results stay light.
  *
  * @module
  */
 import type { ExplanationResult } from '../src/types.js';
 import { detectResultKind } from '../src/viz/result-kind.js';
+import { GradscopeExplain } from './explain.js';
 import { GradscopeImage } from './image.js';
 import { GradscopeTable } from './table.js';
 import { GradscopeTokens } from './tokens.js';
@@ -24,12 +26,15 @@ export { GradscopeImage, type ImageOptionsDetail, type ImageRenderDetail } from 
 export { GradscopeTable } from './table.js';
 export { GradscopeTokens, type TokenFocusDetail, tokenAriaLabel } from './tokens.js';
 export { ResultElement, parseResultAttribute, readScriptResult } from './result-source.js';
+export { GradscopeExplain, isLocalModelPath, type ExplainStatus, type ExplainProgressDetail, type ExplainResultDetail, type ExplainErrorDetail } from './explain.js';
+export { TASK_FORMS, taskForm, type ExplainTaskForm, type ExplainFieldSpec, type ExplainInputs } from './explain-tasks.js';
 
 /** Tag names and their classes. */
 export const GRADSCOPE_ELEMENTS = {
   'gradscope-tokens': GradscopeTokens,
   'gradscope-table': GradscopeTable,
   'gradscope-image': GradscopeImage,
+  'gradscope-explain': GradscopeExplain,
 } as const;
 
 /**

@@ -46,6 +46,11 @@ export interface SequenceClassificationResult extends TextResultBase {
   attributionClassName: string;
   /** Convergence delta: sum(attributions) - (F(x) - F(x')). */
   delta: number;
+  /**
+   * Only with `nSteps: 'auto'`: the Gauss-Legendre node count accepted, the path points
+   * evaluated over every count tried, and whether the tolerance was met.
+   */
+  autoSteps?: { nSteps: number; evaluations: number; converged: boolean };
 }
 
 /** Result of the multi-label explainer: one attribution list per label. */

@@ -10,3 +10,4 @@ export * from './delta.js';
 export * from './normalize.js';
 export * from './ig.js';
 export * from './noise-tunnel.js';
+export * from './auto-steps.js';

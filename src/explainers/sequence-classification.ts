@@ -8,7 +8,8 @@ import type { HeadSpec } from '../autodiff/spec.js';
 import { InputError } from '../errors.js';
 import type { SequenceClassificationResult } from '../types.js';
 import { argmax, softmax, sigmoid } from './head-eval.js';
-import { textIntegratedGradients, type TextRows } from './text-attribution.js';
+import { textIntegratedGradients, type TextIgRequest, type TextIgResult, type TextRows } from './text-attribution.js';
+import { autoSteps, DEFAULT_AUTO_TOLERANCE } from '../attribution/auto-steps.js';
 import { buildSingleTextInputs, buildTextPairInputs, type TextInputs } from './text/inputs.js';
 import { checkCommon, integrationOptions, oneHot, requireText, TextModel, type CommonExplainOptions, type TextExplainerInit } from './text-model.js';
 
@@ -76,7 +77,7 @@ abstract class SequenceExplainerBase {
   }
 
   protected async explainRows(rows: TextInputs, opts: PairwiseExplainOptions, pairwise: boolean): Promise<SequenceClassificationResult> {
-    checkCommon(opts);
+    checkCommon(opts, true);
     const compat = opts.compat === 'transformers-interpret';
     const nLabels = Math.max(1, this.text.labels.length);
     const single = nLabels === 1;
@@ -97,7 +98,8 @@ abstract class SequenceExplainerBase {
       target = this.text.labelIndex(opts.className);
     }
 
-    const ig = await textIntegratedGradients(this.text.model, {
+    const flip = pairwise && single && opts.flipSign === true;
+    const request: TextIgRequest = {
       rows: ids,
       cut,
       head,
@@ -105,9 +107,25 @@ abstract class SequenceExplainerBase {
       maskShape: [nLabels],
       ...integrationOptions(opts),
       compatDelta: compat,
-    });
+    };
+    let ig: TextIgResult;
+    let auto: SequenceClassificationResult['autoSteps'];
+    if (opts.nSteps === 'auto') {
+      // One full integration per node count; the normalised word attributions are what users
+      // see, so they are what must stop moving.
+      const a = await autoSteps(
+        async (n) => {
+          const r = await textIntegratedGradients(this.text.model, { ...request, nSteps: n });
+          return { values: normalizeAttributions(r.targets[0].tokenSums, { flipSign: flip }).normalized, result: r };
+        },
+        { tolerance: opts.tolerance ?? DEFAULT_AUTO_TOLERANCE, ...(opts.signal ? { signal: opts.signal } : {}) },
+      );
+      ig = a.result;
+      auto = { nSteps: a.nSteps, evaluations: a.evaluations, converged: a.converged };
+    } else {
+      ig = await textIntegratedGradients(this.text.model, request);
+    }
     const t = ig.targets[0];
-    const flip = pairwise && single && opts.flipSign === true;
     const norm = normalizeAttributions(t.tokenSums, { flipSign: flip });
     const tokens = this.text.tokens(rows.inputIds);
     const logitsAtInput = Object.values(ig.outputsAtInput)[0]?.data ?? predictedLogits;
@@ -124,6 +142,7 @@ abstract class SequenceExplainerBase {
       attributionClassIndex: target,
       attributionClassName: name(target),
       delta: t.delta,
+      ...(auto ? { autoSteps: auto } : {}),
     };
     this.last = result;
     return result;

@@ -19,8 +19,14 @@ export interface TextExplainerInit extends LoadModelOptions {
 
 /** Options of every explain call. */
 export interface CommonExplainOptions {
-  /** Integration steps (default 50). */
-  nSteps?: number;
+  /**
+   * Integration steps (default 50). `'auto'` (sequence classification only): Gauss-Legendre
+   * node counts 4, 8, 16, ... until the normalised word attributions change by at most
+   * `tolerance` between successive counts (see `attribution/auto-steps.ts`).
+   */
+  nSteps?: number | 'auto';
+  /** With `nSteps: 'auto'`: the max abs change of the normalised attributions accepted (default 1e-3). */
+  tolerance?: number;
   /** Rows per model run; unset: chosen to fit memory. Does not change results. */
   internalBatchSize?: number | null;
   /** Quadrature rule (default 'gausslegendre', as captum). */
@@ -119,9 +125,17 @@ export function requireText(text: unknown, what = 'text'): string {
   return text;
 }
 
-/** Validates the common options. */
-export function checkCommon(opts: CommonExplainOptions): void {
-  if (opts.nSteps !== undefined && (!Number.isInteger(opts.nSteps) || opts.nSteps < 1)) {
+/**
+ * Validates the common options. `allowAuto`: the explainer supports `nSteps: 'auto'` (the
+ * others reject it rather than silently integrating with the default count).
+ */
+export function checkCommon(opts: CommonExplainOptions, allowAuto = false): void {
+  if (opts.nSteps === 'auto') {
+    if (!allowAuto) throw new InputError("nSteps 'auto' is supported by the sequence-classification explainers only; pass a number of steps.", { code: 'bad-n-steps' });
+    if (opts.tolerance !== undefined && !(opts.tolerance > 0 && Number.isFinite(opts.tolerance))) {
+      throw new InputError(`tolerance must be a positive number, got ${String(opts.tolerance)}.`, { code: 'bad-tolerance' });
+    }
+  } else if (opts.nSteps !== undefined && (!Number.isInteger(opts.nSteps) || opts.nSteps < 1)) {
     throw new InputError(`nSteps must be a positive integer, got ${String(opts.nSteps)}.`, { code: 'bad-n-steps' });
   }
   if (opts.internalBatchSize !== undefined && opts.internalBatchSize !== null && (!Number.isInteger(opts.internalBatchSize) || opts.internalBatchSize < 1)) {
@@ -140,12 +154,13 @@ export function oneHot(n: number, i: number): Float32Array {
 }
 
 /** The integration options of a call, in the form {@link textIntegratedGradients} takes them. */
-export type IntegrationOptions = Pick<CommonExplainOptions, 'nSteps' | 'method' | 'internalBatchSize' | 'signal' | 'onProgress'>;
+export type IntegrationOptions = Pick<CommonExplainOptions, 'method' | 'internalBatchSize' | 'signal' | 'onProgress'> & { nSteps?: number };
 
 /** Picks the integration options that are set (exactOptionalPropertyTypes forbids passing undefined). */
 export function integrationOptions(o: CommonExplainOptions): IntegrationOptions {
   const r: IntegrationOptions = {};
-  if (o.nSteps !== undefined) r.nSteps = o.nSteps;
+  // 'auto' is resolved by the explainer (one integration per node count), never passed down.
+  if (typeof o.nSteps === 'number') r.nSteps = o.nSteps;
   if (o.method !== undefined) r.method = o.method;
   if (o.internalBatchSize !== undefined) r.internalBatchSize = o.internalBatchSize;
   if (o.signal !== undefined) r.signal = o.signal;

@@ -149,6 +149,8 @@ export class ZeroShotClassificationExplainer {
     // Each hypothesis is a different input (its ids differ), so each label is one integration.
     for (const [k, label] of candidates.entries()) {
       const rows = fit(undefined, hypotheses[k]);
+      // Progress over the whole call: every label integrates the same number of rows.
+      const progress = opts.onProgress;
       const ig = await textIntegratedGradients(this.text.model, {
         rows,
         cut,
@@ -156,6 +158,7 @@ export class ZeroShotClassificationExplainer {
         targets: [oneHot(nClasses, entailment)],
         maskShape: [nClasses],
         ...integrationOptions(opts),
+        ...(progress ? { onProgress: (done: number, total: number) => progress(k * total + done, candidates.length * total) } : {}),
         compatDelta: compat.compat !== undefined,
       });
       const t = ig.targets[0];

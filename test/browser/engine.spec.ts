@@ -12,18 +12,23 @@ import { PROBES, runProbe } from '../shared/gradient-probe.js';
 const FIXTURES = path.resolve('test/fixtures');
 
 function relErr(a: number[], b: number[]): number {
-  const scale = Math.max(...b.map(Math.abs));
-  return Math.max(...a.map((v, i) => Math.abs(v - b[i]))) / scale;
+  let scale = 0;
+  let diff = 0;
+  b.forEach((v, i) => {
+    scale = Math.max(scale, Math.abs(v));
+    diff = Math.max(diff, Math.abs(a[i] - v));
+  });
+  return diff / scale;
 }
 
-for (const name of ['distilbert-sst2', 'bert-3class']) {
+for (const name of ['distilbert-sst2', 'bert-3class', 'vit']) {
   test(`${name}: WebGPU gradients equal Node wasm, big tensors stay on the GPU`, async ({ page }) => {
     await openPage(page, 'engine');
     const gpu = await callPage<EngineApi, 'probe'>(page, 'engine', 'probe', name, 'webgpu');
     const bytes = new Uint8Array(fs.readFileSync(path.join(FIXTURES, 'models', PROBES[name].model, 'onnx/model.onnx')));
     const wasm = await runProbe(bytes, PROBES[name], 'wasm', false);
     expect(gpu.device).toBe('webgpu');
-    expect(gpu.gpuNodes).toBeGreaterThan(100);
+    expect(gpu.gpuNodes).toBeGreaterThan(50);
     expect(gpu.bigCpuNodes, 'nodes on the CPU EP touching [batch, seq, hidden] tensors').toEqual([]);
     expect(relErr(gpu.attribution, wasm.attribution)).toBeLessThanOrEqual(1e-4);
     expect(relErr(gpu.scalars, wasm.scalars)).toBeLessThanOrEqual(1e-4);

@@ -40,7 +40,7 @@ function bigTensors(ig: IgGraph, minPerRow: number): Set<string> {
   const big = new Set<string>();
   for (const [name, t] of ig.model.graph.valueInfo) {
     const shape = t.shape;
-    if (!shape || shape.length < 2) continue;
+    if (!shape || shape.length < 2 || t.dtype !== 'float32') continue;
     // Per row: the static dims after the batch axis; symbolic ones (the sequence) count as 9.
     const perRow = shape.slice(1).reduce<number>((a, d) => a * (typeof d === 'number' ? d : 9), 1);
     if (perRow >= minPerRow) big.add(name);

@@ -181,6 +181,15 @@ describe('default mode explains the real input', () => {
     expect(r.startProbability).toBeGreaterThan(0);
   });
 
+  test('question answering: the answer is decoded text, word pieces merged', async () => {
+    const ex = await qa('bert-squad');
+    const r = await ex.explain('What?', 'We visited Paris last weekend, where Emmanuel Macron lives.', { nSteps: 2 });
+    expect(r.tokens.slice(r.startPosition, r.endPosition + 1)).toEqual(['where', 'em', '##man', '##uel', 'mac', '##ron']);
+    expect(r.predictedAnswer).toBe('where emmanuel macron');
+    const c = await ex.explain('What?', 'We visited Paris last weekend, where Emmanuel Macron lives.', { nSteps: 2, compat });
+    expect(c.predictedAnswer).toBe(c.tokens.slice(c.startPosition, c.endPosition + 1).join(' '));
+  });
+
   test(`token classification: ${check}`, async () => {
     const ref = casesOf('TokenClassificationExplainer')[0][1];
     const r = await (await ner(ref.model)).explain(ref.call.text as string);
@@ -189,6 +198,13 @@ describe('default mode explains the real input', () => {
       expectComplete(e.rawAttributions ?? [], e.delta ?? NaN);
       expect(e.label).toBe(r.predictedLabels[e.index]);
     }
+  });
+
+  test('zero-shot progress runs once over all labels', async () => {
+    const seen: [number, number][] = [];
+    await (await zeroShot('bert-nli')).explain('Apple released a laptop.', ['finance', 'sports'], { nSteps: 4, internalBatchSize: 2, onProgress: (d, t) => seen.push([d, t]) });
+    expect(seen.at(-1)).toEqual([8, 8]);
+    expect(seen.every(([d], i) => i === 0 || d >= seen[i - 1][0])).toBe(true);
   });
 
   test('one batch equals one target per call', async () => {

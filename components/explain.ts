@@ -1,0 +1,542 @@
+/**
+ * `<gradscope-explain>`: a model, a form for its task's inputs, and the explanation, in one
+ * element.
+ */
+import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
+import { GradscopeError, InputError, isAbortError } from '../src/errors.js';
+import type { Device, ResolvedDevice } from '../src/runtime/ort.js';
+import type { ExplanationResult } from '../src/types.js';
+import { type ExplainFieldSpec, type ExplainInputs, FIELD_ATTRIBUTES, missingFields, splitLabels, taskForm } from './explain-tasks.js';
+import { explainStyles } from './explain.styles.js';
+
+/** What the element is doing. */
+export type ExplainStatus = 'idle' | 'loading' | 'ready' | 'running' | 'done' | 'error';
+
+/** Detail of `gradscope-progress`. */
+export interface ExplainProgressDetail {
+  /** `load`: downloading / loading the model; `explain`: the integration steps. */
+  stage: 'load' | 'explain';
+  /** Rows (path points) integrated so far (`explain` only). */
+  done?: number;
+  /** Rows to integrate in all (`explain` only). */
+  total?: number;
+  /** 0..1, or null when unknown (loading reports only its start and end). */
+  fraction: number | null;
+}
+
+/** Detail of `gradscope-result`. */
+export interface ExplainResultDetail {
+  result: ExplanationResult;
+  /** Wall-clock milliseconds of the explanation (model loading excluded). */
+  ms: number;
+  /** The backend it ran on. */
+  device: ResolvedDevice;
+  task: string;
+  model: string;
+}
+
+/** Detail of `gradscope-error`. */
+export interface ExplainErrorDetail {
+  error: unknown;
+  /** The message shown to the user. */
+  message: string;
+  /** The `GradscopeError` code, or `'unexpected'` for any other error. */
+  code: string;
+  /** Where it failed. */
+  stage: 'load' | 'explain';
+}
+
+type ExplainFn = (...args: unknown[]) => Promise<ExplanationResult>;
+
+interface LoadedExplainer {
+  fn: ExplainFn;
+  device: ResolvedDevice;
+}
+
+/**
+ * Loaded explainers of the page, shared by all elements: switching the device back and forth
+ * (or two elements on one model) must not load and build the gradient graphs again.
+ */
+const loaded = new Map<string, Promise<LoadedExplainer>>();
+
+/** Model ids that are local paths: loaded with `localOnly` (never the Hub). */
+export function isLocalModelPath(model: string): boolean {
+  return model.startsWith('/') || model.startsWith('./') || model.startsWith('../');
+}
+
+async function loadExplainer(task: string, model: string, device: string, localOnly: boolean, onProgress: (fraction: number) => void): Promise<LoadedExplainer> {
+  // Lazy: importing the elements (e.g. for static pages of pre-computed results) must not
+  // pull in ONNX Runtime and transformers.js.
+  const [{ explainer }, ort, { configureTransformers }] = await Promise.all([
+    import('../src/explainers/factory.js'),
+    import('../src/runtime/ort.js'),
+    import('../src/runtime/transformers.js'),
+  ]);
+  const assertDevice: (d: unknown) => asserts d is Device = ort.assertDevice;
+  assertDevice(device);
+  // A local-only load switches remote models off globally in transformers.js: switch them
+  // back on for Hub ids.
+  if (!localOnly) await configureTransformers({ allowRemoteModels: true });
+  const resolved = await ort.resolveDevice(device);
+  const fn = await explainer(task as Parameters<typeof explainer>[0], model, {
+    device: resolved,
+    localOnly,
+    onProgress: (_stage, fraction) => onProgress(fraction),
+  });
+  return { fn: fn as unknown as ExplainFn, device: resolved };
+}
+
+function errorInfo(err: unknown): { message: string; code: string } {
+  if (err instanceof GradscopeError) return { message: err.message, code: err.code };
+  if (err instanceof Error) return { message: err.message, code: 'unexpected' };
+  return { message: String(err), code: 'unexpected' };
+}
+
+let ids = 0;
+
+/**
+ * Explains a Hugging Face model in the page: loads the model (progress bar), shows the form
+ * its task needs (text; text pair; question and context; text and candidate labels; an
+ * image by drop or file picker), runs integrated gradients and shows the result with
+ * `<gradscope-table>` or `<gradscope-image>`.
+ *
+ * The model loads as soon as `task` and `model` are set. A model path starting with `/`,
+ * `./` or `../` is a local folder and is loaded offline (`localOnly`); anything else is a
+ * Hub id. Changing an input while an explanation runs cancels it. Inputs can be preset with
+ * attributes (`text`, `text-pair`, `question`, `context`, `labels`, `image`).
+ *
+ * Keyboard: Enter in a one-line field or Ctrl/Cmd+Enter in a text area explains; Escape
+ * cancels a running explanation.
+ *
+ * @example
+ * ```html
+ * <gradscope-explain task="text-classification" model="Xenova/distilbert-base-uncased-finetuned-sst-2-english"
+ *   text="I love this movie"></gradscope-explain>
+ * ```
+ *
+ * @tag gradscope-explain
+ * @fires gradscope-progress - Loading or integration progress; detail: {@link ExplainProgressDetail}.
+ * @fires gradscope-result - An explanation finished; detail: {@link ExplainResultDetail}.
+ * @fires gradscope-error - Loading or explaining failed; detail: {@link ExplainErrorDetail}. Not fired for cancellations.
+ * @csspart form - The input form.
+ * @csspart field - Each field (label + control).
+ * @csspart label - Each field label.
+ * @csspart input - Each text control.
+ * @csspart dropzone - The image drop zone.
+ * @csspart actions - The button row.
+ * @csspart button - The Explain button.
+ * @csspart cancel - The Cancel button.
+ * @csspart progress - The progress row.
+ * @csspart status - The status line.
+ * @csspart error - The error box.
+ * @csspart result - The container of the result element.
+ * @cssprop --gradscope-accent - Button and progress colour (default: the focus colour).
+ * @cssprop --gradscope-error-fg - Error text colour.
+ * @cssprop --gradscope-error-bg - Error background.
+ * @cssprop --gradscope-radius - Corner radius.
+ * @cssprop --gradscope-gap - Spacing.
+ */
+export class GradscopeExplain extends LitElement {
+  static override styles = explainStyles;
+
+  static override properties: PropertyDeclarations = {
+    task: { type: String, reflect: true },
+    model: { type: String, reflect: true },
+    device: { type: String, reflect: true },
+    nSteps: { type: Number, attribute: 'n-steps' },
+    localOnly: { type: Boolean, attribute: 'local-only' },
+    options: {
+      attribute: 'options',
+      converter: {
+        fromAttribute: (v: string | null): Record<string, unknown> | undefined => {
+          if (!v) return undefined;
+          try {
+            const o: unknown = JSON.parse(v);
+            return typeof o === 'object' && o !== null && !Array.isArray(o) ? (o as Record<string, unknown>) : undefined;
+          } catch {
+            console.warn('gradscope-explain: ignoring an options attribute that is not a JSON object');
+            return undefined;
+          }
+        },
+      },
+    },
+    theme: { type: String, reflect: true },
+    text: { type: String },
+    textPair: { type: String, attribute: 'text-pair' },
+    question: { type: String },
+    context: { type: String },
+    labels: { type: String },
+    image: { type: String },
+    _status: { state: true },
+    _progress: { state: true },
+    _message: { state: true },
+    _error: { state: true },
+    _dragging: { state: true },
+    _imageFile: { state: true },
+  };
+
+  /** Factory task: `text-classification`, `question-answering`, `image-classification`, ... */
+  task = 'text-classification';
+  /** Hub id (`org/name`) or a local folder (`/models/x`, `./models/x`: loaded offline). */
+  model = '';
+  /** `auto` (WebGPU when available, else wasm), `webgpu` or `wasm`. */
+  device = 'auto';
+  /** Integration steps (default: the explainer's, 50). */
+  nSteps: number | undefined;
+  /** Never touch the network, even for Hub ids (they must be under transformers.js's localModelPath). */
+  localOnly = false;
+  /** Extra explain options of the task (`{"flipSign": true}`, `{"attributionType": "IG"}`, ...). */
+  options: Record<string, unknown> | undefined;
+  /** `light` or `dark` pins the colour scheme (also for the result). */
+  theme: 'light' | 'dark' | undefined;
+  /** Text input (and preset). */
+  text = '';
+  /** Second text of a pair. */
+  textPair = '';
+  /** Question (question answering). */
+  question = '';
+  /** Context (question answering). */
+  context = '';
+  /** Candidate labels, comma-separated (zero-shot). */
+  labels = '';
+  /** Image URL (image classification); a picked or dropped file replaces it. */
+  image = '';
+
+  private _status: ExplainStatus = 'idle';
+  private _progress: ExplainProgressDetail | undefined;
+  private _message = '';
+  private _error: string | undefined;
+  private _dragging = false;
+  private _imageFile: Blob | undefined;
+  private _imageFileUrl: string | undefined;
+  private _resultUrl: string | undefined;
+  private _resultEl: HTMLElement | undefined;
+  private _result: ExplanationResult | undefined;
+  private _timing: { ms: number; device: ResolvedDevice } | undefined;
+  private _loadKey: string | undefined;
+  private _loading: Promise<LoadedExplainer> | undefined;
+  private _controller: AbortController | undefined;
+  private readonly _id = `gs-explain-${++ids}`;
+
+  /** What the element is doing now. */
+  get status(): ExplainStatus {
+    return this._status;
+  }
+
+  /** The last result shown. */
+  get result(): ExplanationResult | undefined {
+    return this._result;
+  }
+
+  /** Time and backend of the last explanation. */
+  get lastTiming(): { ms: number; device: ResolvedDevice } | undefined {
+    return this._timing;
+  }
+
+  /** The current inputs, as the explain function receives them. */
+  get inputs(): ExplainInputs {
+    return {
+      text: this.text,
+      textPair: this.textPair,
+      question: this.question,
+      context: this.context,
+      labels: splitLabels(this.labels),
+      image: this._imageFile ?? (this.image || undefined),
+    };
+  }
+
+  /** Sets an image file (as picking or dropping one does). */
+  setImageFile(file: Blob | undefined): void {
+    if (this._imageFileUrl) URL.revokeObjectURL(this._imageFileUrl);
+    this._imageFile = file;
+    this._imageFileUrl = file ? URL.createObjectURL(file) : undefined;
+  }
+
+  /** Cancels a running explanation (no error is shown or fired). */
+  cancel(): void {
+    const c = this._controller;
+    this._controller = undefined;
+    if (c && !c.signal.aborted) c.abort();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.cancel();
+  }
+
+  protected override willUpdate(changed: PropertyValues): void {
+    // Any input change makes a running explanation stale.
+    const inputChanged = ['text', 'textPair', 'question', 'context', 'labels', 'image', '_imageFile', 'options', 'nSteps'].some((k) => changed.has(k));
+    if (inputChanged && this._status === 'running') {
+      this.cancel();
+    }
+    if (changed.has('image') && this.image) this.setImageFile(undefined);
+    if (['task', 'model', 'device', 'localOnly'].some((k) => changed.has(k))) this._startLoad();
+  }
+
+  private get _modelKey(): string {
+    return JSON.stringify([this.task, this.model, this.device, this._isLocalOnly]);
+  }
+
+  private get _isLocalOnly(): boolean {
+    return this.localOnly || isLocalModelPath(this.model);
+  }
+
+  private _startLoad(force = false): Promise<LoadedExplainer> | undefined {
+    if (!this.model) {
+      this._loadKey = undefined;
+      this._loading = undefined;
+      return undefined;
+    }
+    const key = this._modelKey;
+    if (!force && key === this._loadKey && this._loading) return this._loading;
+    this.cancel();
+    this._loadKey = key;
+    this._status = 'loading';
+    this._error = undefined;
+    this._message = `Loading ${this.model}…`;
+    this._setProgress({ stage: 'load', fraction: null });
+    let pending = loaded.get(key);
+    if (!pending) {
+      pending = loadExplainer(this.task, this.model, this.device, this._isLocalOnly, (fraction) => {
+        if (this._loadKey === key) this._setProgress({ stage: 'load', fraction });
+      });
+      loaded.set(key, pending);
+      pending.catch(() => loaded.delete(key));
+    }
+    const mine = pending;
+    this._loading = mine;
+    mine.then(
+      (ex) => {
+        if (this._loading !== mine || this._status !== 'loading') return;
+        this._status = 'ready';
+        this._progress = undefined;
+        this._message = `Model ready (${ex.device}).`;
+      },
+      (err: unknown) => {
+        if (this._loading !== mine) return;
+        this._fail(err, 'load');
+      },
+    );
+    return mine;
+  }
+
+  /**
+   * Explains the current inputs and shows the result. Resolves with the result, or
+   * undefined when cancelled or failed (the error is shown and `gradscope-error` fired).
+   */
+  async explain(): Promise<ExplanationResult | undefined> {
+    if (!this.model) {
+      this._fail(new InputError('No model: set the model attribute to a Hub id (org/name) or a local folder (/models/x or ./models/x).', { code: 'model-not-found' }), 'load');
+      return undefined;
+    }
+    const form = taskForm(this.task);
+    const inputs = this.inputs;
+    const missing = missingFields(form, inputs);
+    if (missing.length > 0) {
+      this._fail(new InputError(`Fill in: ${missing.join(', ')}.`, { code: 'missing-input' }), 'explain');
+      return undefined;
+    }
+    this.cancel();
+    const controller = new AbortController();
+    this._controller = controller;
+    // A failed load is retried; a load in progress is awaited.
+    const pending = this._status === 'error' ? this._startLoad(true) : (this._startLoad() ?? this._loading);
+    let ex: LoadedExplainer;
+    try {
+      if (!pending) throw new InputError('No model to explain with.', { code: 'model-not-found' });
+      ex = await pending;
+    } catch {
+      return undefined; // shown by _startLoad's handler
+    }
+    if (controller.signal.aborted || this._controller !== controller) return undefined;
+    this._status = 'running';
+    this._error = undefined;
+    this._message = `Explaining on ${ex.device}…`;
+    this._setProgress({ stage: 'explain', done: 0, total: 0, fraction: null });
+    const args = form.args(inputs);
+    const opts: Record<string, unknown> = {
+      ...(this.options ?? {}),
+      ...(this.nSteps !== undefined && Number.isFinite(this.nSteps) ? { nSteps: this.nSteps } : {}),
+      signal: controller.signal,
+      onProgress: (done: number, total: number) => {
+        if (this._controller === controller) this._setProgress({ stage: 'explain', done, total, fraction: total > 0 ? done / total : null });
+      },
+    };
+    const t0 = performance.now();
+    try {
+      const result = await ex.fn(...args, opts);
+      if (this._controller !== controller) return undefined;
+      const ms = performance.now() - t0;
+      this._controller = undefined;
+      await this._show(result, inputs);
+      this._timing = { ms, device: ex.device };
+      this._status = 'done';
+      this._progress = undefined;
+      this._message = `Explained in ${ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`} on ${ex.device}.`;
+      this._emit<ExplainResultDetail>('gradscope-result', { result, ms, device: ex.device, task: this.task, model: this.model });
+      return result;
+    } catch (err) {
+      if (controller.signal.aborted || isAbortError(err)) {
+        if (this._controller === undefined || this._controller === controller) {
+          this._controller = undefined;
+          this._status = 'ready';
+          this._progress = undefined;
+          this._message = 'Cancelled.';
+        }
+        return undefined;
+      }
+      if (this._controller === controller) {
+        this._controller = undefined;
+        this._fail(err, 'explain');
+      }
+      return undefined;
+    }
+  }
+
+  private async _show(result: ExplanationResult, inputs: ExplainInputs): Promise<void> {
+    // Lazy to avoid an import cycle: index.ts registers this element.
+    const { elementTagForResult } = await import('./index.js');
+    const tag = elementTagForResult(result);
+    const el = document.createElement(tag) as HTMLElement & { result?: ExplanationResult; imageSrc?: string };
+    el.result = result;
+    if (this.theme) el.setAttribute('theme', this.theme);
+    if (this._resultUrl) URL.revokeObjectURL(this._resultUrl);
+    this._resultUrl = undefined;
+    if (tag === 'gradscope-image' && inputs.image !== undefined) {
+      // The element draws the heat map over the image the user gave.
+      if (typeof inputs.image === 'string') el.imageSrc = new URL(inputs.image, document.baseURI).href;
+      else el.imageSrc = this._resultUrl = URL.createObjectURL(inputs.image);
+    }
+    this._result = result;
+    this._resultEl = el;
+    this.requestUpdate();
+  }
+
+  private _fail(err: unknown, stage: 'load' | 'explain'): void {
+    const { message, code } = errorInfo(err);
+    this._status = 'error';
+    this._progress = undefined;
+    this._error = message;
+    this._message = stage === 'load' ? 'The model could not be loaded.' : 'The explanation failed.';
+    this._emit<ExplainErrorDetail>('gradscope-error', { error: err, message, code, stage });
+  }
+
+  private _setProgress(p: ExplainProgressDetail): void {
+    this._progress = p;
+    this._emit<ExplainProgressDetail>('gradscope-progress', p);
+  }
+
+  private _emit<T>(type: string, detail: T): void {
+    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private _setInput(name: ExplainFieldSpec['name'], value: string): void {
+    if (name === 'image') return;
+    this[name] = value;
+  }
+
+  private _onKeydown = (e: KeyboardEvent): void => {
+    if (e.key === 'Escape' && this._status === 'running') {
+      e.preventDefault();
+      this.cancel();
+    } else if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && e.target instanceof HTMLTextAreaElement) {
+      e.preventDefault();
+      void this.explain();
+    }
+  };
+
+  private _onDrop = (e: DragEvent): void => {
+    e.preventDefault();
+    this._dragging = false;
+    const file = Array.from(e.dataTransfer?.files ?? []).find((f) => f.type.startsWith('image/'));
+    if (file) this.setImageFile(file);
+    else this._fail(new InputError('Drop an image file (PNG, JPEG, WebP, ...).', { code: 'bad-image' }), 'explain');
+  };
+
+  private _renderField(f: ExplainFieldSpec): TemplateResult {
+    const id = `${this._id}-${f.name}`;
+    const hintId = `${id}-hint`;
+    const hint = f.hint ? html`<span class="gs-hint" id=${hintId}>${f.hint}</span>` : nothing;
+    if (f.control === 'image') {
+      const preview = this._imageFileUrl ?? (this.image || undefined);
+      return html`<div class="gs-field" part="field">
+        <label part="label" for=${id}>${f.label}</label>
+        <div
+          class="gs-drop ${this._dragging ? 'gs-dragging' : ''}"
+          part="dropzone"
+          @dragover=${(e: DragEvent) => {
+            e.preventDefault();
+            this._dragging = true;
+          }}
+          @dragleave=${() => (this._dragging = false)}
+          @drop=${this._onDrop}
+        >
+          <input
+            id=${id}
+            type="file"
+            accept="image/*"
+            aria-describedby=${hintId}
+            @change=${(e: Event) => this.setImageFile((e.target as HTMLInputElement).files?.[0])}
+          />
+          ${preview ? html`<img src=${preview} alt="The image to explain" />` : nothing}
+        </div>
+        ${hint}
+      </div>`;
+    }
+    const value = f.name === 'labels' ? this.labels : this[f.name];
+    const onInput = (e: Event): void => this._setInput(f.name, (e.target as HTMLInputElement | HTMLTextAreaElement).value);
+    const control =
+      f.control === 'textarea'
+        ? html`<textarea id=${id} part="input" name=${FIELD_ATTRIBUTES[f.name]} placeholder=${f.placeholder ?? nothing}
+            aria-describedby=${f.hint ? hintId : nothing} .value=${live(value)} @input=${onInput}></textarea>`
+        : html`<input id=${id} part="input" type="text" name=${FIELD_ATTRIBUTES[f.name]} placeholder=${f.placeholder ?? nothing}
+            aria-describedby=${f.hint ? hintId : nothing} .value=${live(value)} @input=${onInput} />`;
+    return html`<div class="gs-field" part="field"><label part="label" for=${id}>${f.label}</label>${control}${hint}</div>`;
+  }
+
+  private _renderProgress(): TemplateResult {
+    const p = this._progress;
+    const busy = this._status === 'loading' || this._status === 'running';
+    const label = p?.stage === 'load' ? 'Loading the model' : 'Integrating';
+    const text = p?.stage === 'explain' && p.total ? `${p.done ?? 0} / ${p.total} path points` : p?.stage === 'load' ? 'loading…' : '';
+    return html`<div class="gs-progress" part="progress" ?hidden=${!busy || !p}>
+      ${p && p.fraction !== null
+        ? html`<progress id=${`${this._id}-progress`} max="1" .value=${p.fraction} aria-label=${label} aria-valuetext=${text}></progress>`
+        : html`<progress id=${`${this._id}-progress`} aria-label=${label} aria-valuetext=${text}></progress>`}
+      <span class="gs-hint" aria-hidden="true">${text}</span>
+    </div>`;
+  }
+
+  override render(): TemplateResult {
+    const form = taskForm(this.task);
+    const running = this._status === 'running';
+    return html`<form
+        part="form"
+        aria-label=${`Explain: ${form.title}`}
+        aria-busy=${this._status === 'loading' || running ? 'true' : 'false'}
+        @submit=${(e: Event) => {
+          e.preventDefault();
+          void this.explain();
+        }}
+        @keydown=${this._onKeydown}
+      >
+        ${form.fields.map((f) => this._renderField(f))}
+        <div class="gs-actions" part="actions">
+          <button type="submit" part="button" ?disabled=${!this.model}>Explain</button>
+          <button type="button" part="cancel" data-kind="cancel" ?hidden=${!running} @click=${() => this.cancel()}>Cancel</button>
+        </div>
+      </form>
+      ${this._renderProgress()}
+      <div class="gs-status" part="status" role="status" aria-live="polite">${this._message}</div>
+      <div class="gs-error" part="error" role="alert" ?hidden=${this._error === undefined}>${this._error ?? ''}</div>
+      <div class="gs-result" part="result">${this._resultEl ?? nothing}</div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gradscope-explain': GradscopeExplain;
+  }
+}
