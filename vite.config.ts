@@ -4,6 +4,7 @@
 // `appType: 'mpa'` makes missing files real 404s (no SPA fallback to index.html), which the
 // model loaders rely on to report a missing model folder.
 import { defineConfig, type Plugin } from 'vite';
+import { demoFixtures } from './vite.fixtures.js';
 
 // Cross-origin isolation lets onnxruntime-web use wasm threads (SharedArrayBuffer).
 const isolation = {
@@ -29,7 +30,8 @@ const demoAtRoot: Plugin = {
 export default defineConfig({
   root: '.',
   appType: 'mpa',
-  plugins: [demoAtRoot],
+  // demoFixtures: the demo reads the bundled fixture models at /demo/fixtures/ (see vite.fixtures.ts).
+  plugins: [demoAtRoot, demoFixtures()],
   server: { open: false, headers: isolation },
   preview: { open: false, headers: isolation },
   // onnxruntime-web is not pre-bundled: its bundle finds its .wasm next to itself via

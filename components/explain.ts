@@ -272,6 +272,8 @@ export class GradscopeExplain extends LitElement {
       this.cancel();
     }
     if (changed.has('image') && this.image) this.setImageFile(undefined);
+    // A result of another task or model would be misleading next to the new form.
+    if ((changed.has('task') || changed.has('model')) && this._result !== undefined) this._clearResult();
     if (['task', 'model', 'device', 'localOnly'].some((k) => changed.has(k))) this._startLoad();
   }
 
@@ -412,6 +414,14 @@ export class GradscopeExplain extends LitElement {
     this._result = result;
     this._resultEl = el;
     this.requestUpdate();
+  }
+
+  private _clearResult(): void {
+    if (this._resultUrl) URL.revokeObjectURL(this._resultUrl);
+    this._resultUrl = undefined;
+    this._result = undefined;
+    this._resultEl = undefined;
+    this._timing = undefined;
   }
 
   private _fail(err: unknown, stage: 'load' | 'explain'): void {

@@ -13,6 +13,7 @@ import { throwIfAborted } from '../errors.js';
 import type { Session, Tensor } from '../runtime/session.js';
 import { EXPOSED, type LoadedModel } from './loaded-model.js';
 import { evaluateHead, type OutputArrays } from './head-eval.js';
+import { rowsPerRun } from './memory.js';
 
 /** The id rows of one explained input (all of length T). */
 export interface TextRows {
@@ -59,8 +60,6 @@ export interface TextIgResult {
   /** Model outputs at the real input (alpha = 1), first row. */
   outputsAtInput: OutputArrays;
 }
-
-const RUNS_PER_CHUNK_DEFAULT = 25;
 
 function int64(session: Session, rows: readonly (readonly number[])[]): Tensor {
   const t = rows[0].length;
@@ -185,7 +184,7 @@ export async function textIntegratedGradients(model: LoadedModel, req: TextIgReq
       numTargets: nT,
       nSteps: req.nSteps ?? 50,
       method: req.method ?? 'gausslegendre',
-      internalBatchSize: req.internalBatchSize ?? defaultBatch(T, rowSize),
+      internalBatchSize: req.internalBatchSize ?? rowsPerRun(ig.model.graph, oneRowShapes(session.inputNames, T, rowShape, req.maskShape), nT * (req.nSteps ?? 50)),
       ...(req.onProgress ? { onProgress: req.onProgress } : {}),
       ...(req.signal ? { signal: req.signal } : {}),
     },
@@ -208,11 +207,17 @@ function firstRow(outputs: OutputArrays): OutputArrays {
   return res;
 }
 
-/** Rows per run when the caller gives no internalBatchSize: bounded by the activation memory of a row. */
-function defaultBatch(T: number, rowSize: number): number {
-  // Roughly 40 activations of [T, H] live per row and layer during forward + backward; keep a run under ~256 MB.
-  const bytesPerRow = Math.max(1, rowSize * 4 * 40 * Math.max(1, T / 64));
-  return Math.max(1, Math.min(RUNS_PER_CHUNK_DEFAULT * 2, Math.floor((256 * 2 ** 20) / bytesPerRow)));
+/** Shapes of one row of the IG graph's inputs, for the memory estimate. */
+function oneRowShapes(inputs: readonly string[], T: number, rowShape: readonly number[], maskShape: readonly number[]): Record<string, number[]> {
+  const shapes: Record<string, number[]> = {
+    [GS.input]: [1, ...rowShape],
+    [GS.baseline]: [1, ...rowShape],
+    [GS.alphas]: [1],
+    [GS.weights]: [1],
+    [GS.targetMask]: [1, ...maskShape],
+  };
+  for (const n of inputs) if (!shapes[n]) shapes[n] = [1, T];
+  return shapes;
 }
 
 /** F on transformers-interpret's baseline rows: ref ids, token types 0, positions 0 (where the model takes positions). */

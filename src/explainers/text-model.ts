@@ -21,7 +21,7 @@ export interface TextExplainerInit extends LoadModelOptions {
 export interface CommonExplainOptions {
   /**
    * Integration steps (default 50). `'auto'` (sequence classification only): Gauss-Legendre
-   * node counts 4, 8, 16, ... until the normalised word attributions change by at most
+   * node counts 3, 5, 8, 13, ... until the normalised word attributions change by at most
    * `tolerance` between successive counts (see `attribution/auto-steps.ts`).
    */
   nSteps?: number | 'auto';

@@ -2,8 +2,8 @@
  * A pass-through tap on `console`, to read ONNX Runtime's log lines in-process.
  *
  * onnxruntime-web's wasm module binds `console.log`/`console.error` once, when it starts (at
- * the first session). The tap must therefore be installed BEFORE that: the runtime installs it
- * when the first session is created. Everything still reaches the real console, except lines
+ * the first session). The tap must therefore be installed BEFORE that: `importOrt` installs it
+ * when it loads onnxruntime-web in a browser. Everything still reaches the real console, except lines
  * a capture chooses to swallow.
  *
  * Browser only: in Node, onnxruntime-node and onnxruntime-web's wasm write their logs to file

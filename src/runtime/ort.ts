@@ -22,6 +22,7 @@
  */
 import type * as OrtWeb from 'onnxruntime-web';
 import { BackendError, InputError } from '../errors.js';
+import { installConsoleTap } from './console-tap.js';
 import { isNode } from './platform.js';
 
 /** The ONNX Runtime JS API (the shape shared by onnxruntime-web and onnxruntime-node). */
@@ -124,6 +125,9 @@ export function importOrt(flavour: OrtFlavour): Promise<OrtModule> {
 async function importFlavour(flavour: OrtFlavour): Promise<OrtModule> {
   if (flavour === 'onnxruntime-web/webgpu') {
     if (isNode()) throw new Error('onnxruntime-web/webgpu is the browser build; in Node use onnxruntime-web (wasm) or onnxruntime-node');
+    // ORT binds console.* when its wasm starts (first session): tap first, so that
+    // `reportPlacement` can read its log lines.
+    installConsoleTap();
     return (await import('onnxruntime-web/webgpu')) as OrtModule;
   }
   if (!isNode()) throw new Error(`${flavour} is only used in Node`);

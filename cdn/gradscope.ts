@@ -1,0 +1,24 @@
+/**
+ * Entry of the single-file CDN bundle (`dist/cdn/gradscope.js`, built by vite.cdn.config.ts):
+ * the library and the elements, registered on import.
+ *
+ * ```html
+ * <script type="module" src="https://example.org/gradscope/gradscope.js"></script>
+ * <gradscope-explain task="text-classification" model="Xenova/distilbert-base-uncased-finetuned-sst-2-english"></gradscope-explain>
+ * ```
+ *
+ * ONNX Runtime's wasm binary and its glue module are copied next to the bundle. ORT is told to
+ * fetch them from the bundle's own folder (never from a public CDN): the page then works
+ * from any static host, offline included, as long as the three files stay together.
+ *
+ * @module
+ */
+import * as ort from 'onnxruntime-web/webgpu';
+
+// Before anything creates a session (wasmPaths is read at the first one). transformers.js
+// resets wasmPaths to a public CDN when imported; src/runtime/transformers.ts puts this
+// value back right after.
+ort.env.wasm.wasmPaths = new URL(/* @vite-ignore */ './', import.meta.url).href;
+
+export * from '../src/index.js';
+export * from '../components/index.js';
