@@ -118,8 +118,9 @@ async function timeIt<T>(f: () => Promise<T>): Promise<[T, number]> {
 }
 
 /** Runs one case on one device. */
-export async function runCase(spec: CaseSpec, device: Device): Promise<CaseResult> {
-  const init = { device, localOnly: true };
+export async function runCase(spec: CaseSpec, device: Device, externalData?: boolean): Promise<CaseResult> {
+  // The browser loads external data only when asked (Node does it by default for local folders).
+  const init = { device, localOnly: true, ...(externalData !== undefined ? { externalData } : {}) };
   const times: number[] = [];
   let rec = chunkRecorder();
   if (spec.kind === 'image') {

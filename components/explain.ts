@@ -9,6 +9,9 @@ import type { Device, ResolvedDevice } from '../src/runtime/ort.js';
 import type { ExplanationResult } from '../src/types.js';
 import { type ExplainFieldSpec, type ExplainInputs, FIELD_ATTRIBUTES, missingFields, splitLabels, taskForm } from './explain-tasks.js';
 import { explainStyles } from './explain.styles.js';
+// A cycle (index.ts registers this element), safe because index.ts is the package's only
+// entry to the elements and elementTagForResult is a hoisted function used only at run time.
+import { elementTagForResult } from './index.js';
 
 /** What the element is doing. */
 export type ExplainStatus = 'idle' | 'loading' | 'ready' | 'running' | 'done' | 'error';
@@ -340,11 +343,12 @@ export class GradscopeExplain extends LitElement {
       this._fail(new InputError(`Fill in: ${missing.join(', ')}.`, { code: 'missing-input' }), 'explain');
       return undefined;
     }
+    // A failed load is retried; a load in progress is awaited. (Before the controller is made:
+    // starting a new load cancels the running explanation.)
+    const pending = this._status === 'error' ? this._startLoad(true) : this._startLoad();
     this.cancel();
     const controller = new AbortController();
     this._controller = controller;
-    // A failed load is retried; a load in progress is awaited.
-    const pending = this._status === 'error' ? this._startLoad(true) : (this._startLoad() ?? this._loading);
     let ex: LoadedExplainer;
     try {
       if (!pending) throw new InputError('No model to explain with.', { code: 'model-not-found' });
@@ -372,7 +376,7 @@ export class GradscopeExplain extends LitElement {
       if (this._controller !== controller) return undefined;
       const ms = performance.now() - t0;
       this._controller = undefined;
-      await this._show(result, inputs);
+      this._show(result, inputs);
       this._timing = { ms, device: ex.device };
       this._status = 'done';
       this._progress = undefined;
@@ -397,9 +401,7 @@ export class GradscopeExplain extends LitElement {
     }
   }
 
-  private async _show(result: ExplanationResult, inputs: ExplainInputs): Promise<void> {
-    // Lazy to avoid an import cycle: index.ts registers this element.
-    const { elementTagForResult } = await import('./index.js');
+  private _show(result: ExplanationResult, inputs: ExplainInputs): void {
     const tag = elementTagForResult(result);
     const el = document.createElement(tag) as HTMLElement & { result?: ExplanationResult; imageSrc?: string };
     el.result = result;

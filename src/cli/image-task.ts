@@ -135,6 +135,9 @@ export interface ImageTaskInput {
 /**
  * Explains `--image` and writes `--png-out` when asked. The PNG, like transformers-interpret's
  * `visualize()`, draws over the original image resized to the attribution size.
+ *
+ * @example
+ * const { result } = await runImageTask({ model: './models/vit', device: 'cpu', localOnly: true, image: parseImageCliOptions({ image: 'cat.png', 'png-out': 'cat-ig.png' }) });
  */
 export async function runImageTask(o: ImageTaskInput): Promise<{ result: ImageClassificationResult; html: () => Promise<string> }> {
   const img = o.image ?? parseImageCliOptions({});

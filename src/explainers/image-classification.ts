@@ -21,6 +21,7 @@ import type { ImageClassificationResult } from '../types.js';
 import { softmax } from './head-eval.js';
 import { LoadedModel, type LoadModelOptions } from './loaded-model.js';
 import { argmax } from './sequence-classification.js';
+import { rowsPerRun } from './memory.js';
 import { checkCommon } from './text-model.js';
 
 /** Options given when an image explainer is created. */
@@ -77,8 +78,6 @@ export interface ImageExplainOptions {
 /** The explained scalar: the raw logit of the class (transformers-interpret uses no softmax for images). */
 const HEAD: HeadSpec = { kind: 'classification', activation: 'identity' };
 const DEFAULT_IMAGE_SIZE = 224;
-/** Upper bound on the memory one run's forward + backward may take, for the default batch. */
-const RUN_BUDGET_BYTES = 512 * 2 ** 20;
 
 function isPixelValuesInput(v: unknown): v is PixelValuesInput {
   return typeof v === 'object' && v !== null && 'pixelValues' in v;
@@ -106,6 +105,7 @@ function staticDim(d: number | string | undefined): number | undefined {
 export class ImageClassificationExplainer {
   private last: ImageClassificationResult | undefined;
   private readonly configLabels: string[];
+  private readonly rowsPerRunCache = new Map<string, number>();
 
   /**
    * Wraps a loaded model and its image processor (optional: without one only
@@ -367,12 +367,20 @@ export class ImageClassificationExplainer {
     return (await logits.getData()) as Float32Array;
   }
 
-  /** Rows per run when the caller gives no internalBatchSize. */
-  private defaultBatch(rowSize: number): number {
-    // The backward keeps about one activation per graph node alive per row; in image models an
-    // activation is at most about the input's size, so nodes / 4 inputs is a generous estimate.
-    const perRow = rowSize * 4 * Math.max(8, this.model.onnx.graph.nodes.length / 4);
-    return Math.max(1, Math.min(50, Math.floor(RUN_BUDGET_BYTES / perRow)));
+  /**
+   * Rows per run when the caller gives no internalBatchSize: the IG graph's per-row float
+   * tensors at this image size against the memory budget (see memory.ts), cached per graph and size.
+   */
+  private defaultBatch(reduction: AttributionReduction, shape: readonly number[], nClasses: number, maxRows: number): number {
+    const key = `${reduction}|${shape.join('x')}|${nClasses}`;
+    let perRun = this.rowsPerRunCache.get(key);
+    if (perRun === undefined) {
+      const row = [1, shape[1], shape[2], shape[3]];
+      const graph = this.model.igGraph('pixel_values', HEAD, reduction).model.graph;
+      perRun = rowsPerRun(graph, { [GS.input]: row, [GS.baseline]: row, [GS.alphas]: [1], [GS.weights]: [1], [GS.targetMask]: [1, nClasses] }, Number.MAX_SAFE_INTEGER);
+      this.rowsPerRunCache.set(key, perRun);
+    }
+    return Math.max(1, Math.min(maxRows, perRun));
   }
 
   private async igParts(reduction: AttributionReduction): Promise<{ run: (feeds: Record<string, Tensor>, signal?: AbortSignal) => Promise<{ scalars: Float32Array; attribution: Float32Array }>; tensor: (data: Float32Array, dims: number[]) => Tensor }> {
@@ -417,7 +425,7 @@ export class ImageClassificationExplainer {
         size: x.length,
         nSteps: opts.nSteps ?? 50,
         method: opts.method ?? 'gausslegendre',
-        internalBatchSize: opts.internalBatchSize ?? this.defaultBatch(x.length),
+        internalBatchSize: opts.internalBatchSize ?? this.defaultBatch('sum-batch', shape, nClasses, opts.nSteps ?? 50),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       },
@@ -463,7 +471,7 @@ export class ImageClassificationExplainer {
         numTargets: nt.samples,
         nSteps: nt.steps,
         method: opts.method ?? 'gausslegendre',
-        internalBatchSize: opts.internalBatchSize ?? this.defaultBatch(size),
+        internalBatchSize: opts.internalBatchSize ?? this.defaultBatch('per-row', shape, nClasses, nt.samples * nt.steps),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       },

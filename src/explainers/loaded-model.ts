@@ -22,6 +22,11 @@ export interface LoadModelOptions {
   localOnly?: boolean;
   /** Download / build progress, 0..1 per stage. */
   onProgress?: (stage: 'load' | 'build', fraction: number) => void;
+  /**
+   * Load `onnx/model.onnx_data` as external data. Default: in Node for local folders; pass
+   * true in the browser for models whose weights are stored outside the graph.
+   */
+  externalData?: boolean;
 }
 
 /** Model types whose forward takes no position ids. */
@@ -52,7 +57,8 @@ export class LoadedModel {
   static async load(modelIdOrPath: string, opts: LoadModelOptions = {}): Promise<LoadedModel> {
     const lo = opts.localOnly === undefined ? {} : { localOnly: opts.localOnly };
     opts.onProgress?.('load', 0);
-    const [config, bytes] = await Promise.all([loadConfig(modelIdOrPath, lo), loadModelBytes(modelIdOrPath, lo)]);
+    const bytesOpts = opts.externalData === undefined ? lo : { ...lo, externalData: opts.externalData };
+    const [config, bytes] = await Promise.all([loadConfig(modelIdOrPath, lo), loadModelBytes(modelIdOrPath, bytesOpts)]);
     opts.onProgress?.('load', 1);
     return new LoadedModel(modelIdOrPath, config, decodeModel(bytes.model), bytes.externalData, opts.device ?? 'auto');
   }

@@ -58,6 +58,17 @@ test.describe('runtime in Chromium', () => {
   });
 });
 
+test('without a WebGPU adapter: auto falls back to wasm, webgpu is a BackendError that says what to do', async ({ page, consoleLines: _ }) => {
+  await page.addInitScript(() => {
+    Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+  });
+  await openPage(page, 'runtime');
+  expect(await callPage<RuntimeApi, 'tryResolve'>(page, 'runtime', 'tryResolve', 'auto')).toEqual({ device: 'wasm' });
+  const r = await callPage<RuntimeApi, 'tryResolve'>(page, 'runtime', 'tryResolve', 'webgpu');
+  expect(r).toMatchObject({ name: 'BackendError', code: 'webgpu-unavailable' });
+  expect(r.message).toMatch(/'wasm'/);
+});
+
 test('no request leaves the test server', async ({ page, consoleLines: _ }) => {
   const foreign: string[] = [];
   page.on('request', (req) => {

@@ -17,6 +17,7 @@ import { decode, encode } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { AbortError, InputError, ModelError } from '../../src/errors.js';
+import { explainer } from '../../src/explainers/factory.js';
 import { ImageClassificationExplainer } from '../../src/explainers/image-classification.js';
 import { decodeTensor } from '../../src/viz/tensor-codec.js';
 import type { EncodedTensor } from '../../src/types.js';
@@ -274,6 +275,15 @@ describe('target selection (the original ignores index 0 and class_name; we hono
     expect(custom.predictedClassName).toBe('c');
     expect(ex.labels).toEqual(['circle', 'square', 'triangle', 'stripes', 'blob']);
     expect(ex.lastResult).toBe(custom);
+  });
+});
+
+describe('factory', () => {
+  test("explainer('image-classification', ...) explains images and tensors", async () => {
+    const explain = await explainer('image-classification', path.join(MODELS_DIR, 'vit'), { device, localOnly: true });
+    expect(explain.explainer).toBeInstanceOf(ImageClassificationExplainer);
+    const r = await explain({ pixelValues: refPixels('vit') }, { attributionType: 'IG', nSteps: 2 });
+    expect(r.predictedClassName).toBe('triangle');
   });
 });
 

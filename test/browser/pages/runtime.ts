@@ -86,6 +86,16 @@ export const api = {
     };
   },
 
+  /** Resolve a device; errors come back as data. */
+  async tryResolve(device: Device): Promise<{ device?: string; name?: string; code?: string; message?: string }> {
+    try {
+      return { device: await resolveDevice(device) };
+    } catch (err) {
+      const e = err as GradscopeError;
+      return { name: e.name, code: e.code, message: e.message };
+    }
+  },
+
   async missingModel(): Promise<{ name: string; code: string; message: string; isInputError: boolean }> {
     try {
       await loadTokenizer('/test/fixtures/models/no-such-model', { localOnly: true });

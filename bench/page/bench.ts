@@ -1,0 +1,45 @@
+/**
+ * The Chromium side of `npm run bench`: bench/run.ts opens this page (served by vite, which
+ * sends the COOP/COEP headers wasm threads need) and calls `window.gradscopeBench`.
+ */
+import { importOrt, type Device } from '../../src/runtime/ort.js';
+import { matmulPeak, runCase, type CaseResult, type CaseSpec } from '../core.js';
+
+/** What the page measured besides the cases. */
+export interface PageInfo {
+  crossOriginIsolated: boolean;
+  numThreads: number;
+  /** performance.memory.usedJSHeapSize high-water mark seen between calls (JS heap only), bytes. */
+  jsHeapPeak: number | null;
+}
+
+let heapPeak: number | null = null;
+function sampleHeap(): void {
+  const mem = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
+  if (mem) heapPeak = Math.max(heapPeak ?? 0, mem.usedJSHeapSize);
+}
+setInterval(sampleHeap, 200);
+
+const api = {
+  /** Sets the wasm thread count before the first session (ORT reads it once). */
+  async setup(threads: number): Promise<PageInfo> {
+    const ort = await importOrt('onnxruntime-web/webgpu');
+    ort.env.wasm.numThreads = threads;
+    return { crossOriginIsolated: globalThis.crossOriginIsolated, numThreads: threads, jsHeapPeak: heapPeak };
+  },
+  async runCase(spec: CaseSpec, device: Device): Promise<CaseResult> {
+    const r = await runCase(spec, device, true);
+    sampleHeap();
+    return r;
+  },
+  matmulPeak(device: Device): Promise<{ medianMs: number; gflops: number }> {
+    return matmulPeak(device);
+  },
+  info(): PageInfo {
+    sampleHeap();
+    return { crossOriginIsolated: globalThis.crossOriginIsolated, numThreads: -1, jsHeapPeak: heapPeak };
+  },
+};
+
+export type BenchPageApi = typeof api;
+(window as unknown as { gradscopeBench: BenchPageApi }).gradscopeBench = api;
