@@ -43,8 +43,6 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     sourcemap: false,
-    // Library mode leaves ES output unminified by default; this file is served as is.
-    minify: true,
     chunkSizeWarningLimit: 4096,
     lib: {
       entry: resolve(REPO, 'cdn/gradscope.ts'),
@@ -53,7 +51,9 @@ export default defineConfig({
     },
     rolldownOptions: {
       // One file: the lazily imported explainers, ORT and transformers.js go into it too.
-      output: { codeSplitting: false },
+      // Library mode keeps ES output's whitespace (for consumers' tree-shaking); this file is
+      // served as is, so minify it fully.
+      output: { codeSplitting: false, minify: true },
     },
   },
 });

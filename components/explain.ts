@@ -305,7 +305,8 @@ export class GradscopeExplain extends LitElement {
     let pending = loaded.get(key);
     if (!pending) {
       pending = loadExplainer(this.task, this.model, this.device, this._isLocalOnly, (fraction) => {
-        if (this._loadKey === key) this._setProgress({ stage: 'load', fraction });
+        // Loading reports only its start and end: show "busy" rather than a bar stuck at 0.
+        if (this._loadKey === key) this._setProgress({ stage: 'load', fraction: fraction > 0 ? fraction : null });
       });
       loaded.set(key, pending);
       pending.catch(() => loaded.delete(key));

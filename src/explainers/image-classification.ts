@@ -15,7 +15,7 @@ import type { IntegrationMethod } from '../attribution/quadrature.js';
 import type { AttributionReduction } from '../autodiff/ig-graph.js';
 import { GS, type HeadSpec } from '../autodiff/spec.js';
 import { BackendError, InputError, ModelError, throwIfAborted } from '../errors.js';
-import { loadImagePreprocessor, readImage, type ImagePreprocessor, type ImageSource } from '../runtime/processor.js';
+import { loadImagePreprocessor, readImage, type ImagePreprocessor, type ImageResize, type ImageSource } from '../runtime/processor.js';
 import type { Tensor } from '../runtime/session.js';
 import type { ImageClassificationResult } from '../types.js';
 import { softmax } from './head-eval.js';
@@ -28,6 +28,15 @@ import { checkCommon } from './text-model.js';
 export interface ImageExplainerInit extends LoadModelOptions {
   /** Labels replacing config.json's id2label (one per model output). */
   customLabels?: string[] | Record<number, string>;
+  /**
+   * How images are resized before explaining. `'pil'` (default): exactly as Hugging Face's
+   * Python processors (Pillow resampling, float32 rescale / normalise), so an image gives the
+   * same pixel_values, and attributions, as transformers-interpret; processors that gradscope
+   * does not reproduce fall back to transformers.js. `'transformers'`: transformers.js's
+   * processor (sharp / canvas resize; pixel values differ slightly from Python's).
+   * `explainer.preprocessor.resize` tells which one is in use.
+   */
+  resize?: ImageResize;
 }
 
 /** The model input itself, e.g. a reference tensor: float32 `[1, C, H, W]` (or `[C, H, W]`), row-major. */
@@ -147,10 +156,11 @@ export class ImageClassificationExplainer {
    * @example
    * ```ts
    * const ex = await ImageClassificationExplainer.fromPretrained('./models/vit', { device: 'cpu', localOnly: true });
+   * const viaJs = await ImageClassificationExplainer.fromPretrained('./models/vit', { resize: 'transformers' });
    * ```
    */
   static async fromPretrained(modelIdOrPath: string, init: ImageExplainerInit = {}): Promise<ImageClassificationExplainer> {
-    const lo = init.localOnly === undefined ? {} : { localOnly: init.localOnly };
+    const lo = { ...(init.localOnly === undefined ? {} : { localOnly: init.localOnly }), ...(init.resize === undefined ? {} : { resize: init.resize }) };
     const [model, pre] = await Promise.allSettled([LoadedModel.load(modelIdOrPath, init), loadImagePreprocessor(modelIdOrPath, lo)]);
     if (model.status === 'rejected') throw model.reason;
     let preprocessor: ImagePreprocessor | undefined;
@@ -306,7 +316,7 @@ export class ImageClassificationExplainer {
         });
       }
       const raw = await readImage(image);
-      // The processor converts grey / grey+alpha / RGBA to RGB itself (do_convert_rgb).
+      // The processor converts grey / grey+alpha / RGBA to RGB itself (alpha dropped, as PIL's convert('RGB')).
       const out = await this.preprocessor.process(raw);
       data = out.data;
       shape = out.dims;
