@@ -291,8 +291,9 @@ export function pilPreprocessPlan(config: Record<string, unknown>): PilPreproces
 
   let resize: PilPreprocessPlan['resize'];
   let crop: PilPreprocessPlan['crop'];
-  const size = readSize(config.size, rules.intSize) ?? rules.size;
-  if (size === null) return undefined;
+  const givenSize = readSize(config.size, rules.intSize);
+  if (givenSize === null) return undefined;
+  const size = givenSize ?? rules.size;
   const doResize = config.do_resize ?? true;
   if (rules.cropPct) {
     if (!('shortestEdge' in size)) return undefined;
@@ -310,8 +311,10 @@ export function pilPreprocessPlan(config: Record<string, unknown>): PilPreproces
   } else {
     resize = doResize === true ? size : undefined;
     if (rules.crop && (config.do_center_crop ?? rules.crop.byDefault) === true) {
-      const c = readSize(config.crop_size, 'square') ?? rules.crop;
-      if (c === null || !('height' in c)) return undefined;
+      const givenCrop = readSize(config.crop_size, 'square');
+      if (givenCrop === null) return undefined;
+      const c = givenCrop ?? rules.crop;
+      if (!('height' in c)) return undefined;
       crop = { height: c.height, width: c.width };
     }
   }

@@ -262,7 +262,7 @@ test.describe('CDN bundle', () => {
   let out = '';
   test.beforeAll(() => {
     out = mkdtempSync(join(tmpdir(), 'gradscope-cdn-'));
-    execFileSync('npx', ['vite', 'build', '--config', 'vite.cdn.config.ts', '--logLevel', 'error'], {
+    execFileSync('npx', ['vite', 'build', '--mode', 'cdn', '--logLevel', 'error'], {
       cwd: REPO,
       env: { ...process.env, GRADSCOPE_CDN_OUT: out },
       stdio: 'pipe',
@@ -342,7 +342,7 @@ test.describe('built demo (dist/demo)', () => {
   let out = '';
   test.beforeAll(() => {
     out = mkdtempSync(join(tmpdir(), 'gradscope-demo-'));
-    execFileSync('npx', ['vite', 'build', '--config', 'vite.demo.config.ts', '--logLevel', 'error'], {
+    execFileSync('npx', ['vite', 'build', '--mode', 'demo', '--logLevel', 'error'], {
       cwd: REPO,
       env: { ...process.env, GRADSCOPE_DEMO_OUT: out },
       stdio: 'pipe',

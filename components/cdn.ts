@@ -1,5 +1,5 @@
 /**
- * Entry of the single-file CDN bundle (`dist/cdn/gradscope.js`, built by vite.cdn.config.ts):
+ * Entry of the single-file CDN bundle (`dist/cdn/gradscope.js`, built by `vite build --mode cdn`):
  * the library and the elements, registered on import.
  *
  * ```html
@@ -21,4 +21,4 @@ import * as ort from 'onnxruntime-web/webgpu';
 ort.env.wasm.wasmPaths = new URL(/* @vite-ignore */ './', import.meta.url).href;
 
 export * from '../src/index.js';
-export * from '../components/index.js';
+export * from './index.js';

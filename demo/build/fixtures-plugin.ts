@@ -9,7 +9,7 @@ import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 
-const REPO = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** URL path under the demo -> file or folder in the repository. */
 export const DEMO_FIXTURES: Readonly<Record<string, string>> = {
