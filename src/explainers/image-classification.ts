@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { Explainer } from './explainer-base.js';
 import { integratedGradients } from '../attribution/ig.js';
 import { isNoiseTunnelType, NOISE_TUNNEL_TYPES, NoiseTunnelAccumulator, noisySamples, type NoiseTunnelType } from '../attribution/noise-tunnel.js';
 import type { IntegrationMethod } from '../attribution/quadrature.js';
@@ -111,8 +112,7 @@ function staticDim(d: number | string | undefined): number | undefined {
  * const { image } = visualizeImageResult(r, { method: 'overlay', pixelNormalization: explainer.pixelNormalization });
  * ```
  */
-export class ImageClassificationExplainer {
-  private last: ImageClassificationResult | undefined;
+export class ImageClassificationExplainer extends Explainer<ImageClassificationResult> {
   private readonly configLabels: string[];
   private readonly rowsPerRunCache = new Map<string, number>();
 
@@ -127,6 +127,7 @@ export class ImageClassificationExplainer {
     readonly preprocessor: ImagePreprocessor | undefined,
     customLabels?: string[] | Record<number, string>,
   ) {
+    super();
     const inputs = model.inputNames;
     if (!inputs.includes('pixel_values')) {
       throw new ModelError(
@@ -184,10 +185,7 @@ export class ImageClassificationExplainer {
     return this.preprocessor?.normalization;
   }
 
-  /** The last result, and its fields as the Python explainer's properties. */
-  get lastResult(): ImageClassificationResult | undefined {
-    return this.last;
-  }
+  /** The last result's fields, as the Python explainer's properties. */
   get predictedClassIndex(): number | undefined {
     return this.last?.predictedClassIndex;
   }

@@ -16,11 +16,10 @@ import {
   requireOutputRank,
   requireText,
   resolveEmbeddingLayer,
-  TextModel,
   type CommonExplainOptions,
   type EmbeddingType,
-  type TextExplainerInit,
 } from './text-model.js';
+import { TextExplainer } from './explainer-base.js';
 
 /** Options of a multi-label explanation. */
 export interface MultiLabelExplainOptions extends CommonExplainOptions {
@@ -41,22 +40,7 @@ const EMBEDDING_TYPES: readonly EmbeddingType[] = ['word', 'position', 0, 1];
  * const r = await explainer.explain('I loved the film, but the ending scared me.');
  * console.log(r.labelProbabilities.joy, r.wordAttributions.joy);
  */
-export class MultiLabelClassificationExplainer {
-  private last: MultiLabelResult | undefined;
-
-  /** Loads a model (Hub id or local folder) and its tokenizer. */
-  static async fromPretrained(modelIdOrPath: string, init: TextExplainerInit = {}): Promise<MultiLabelClassificationExplainer> {
-    return new MultiLabelClassificationExplainer(await TextModel.load(modelIdOrPath, init));
-  }
-
-  /** Wraps an already loaded text model. */
-  constructor(readonly text: TextModel) {}
-
-  /** Class labels, in output order. */
-  get labels(): string[] {
-    return this.text.labels;
-  }
-
+export class MultiLabelClassificationExplainer extends TextExplainer<MultiLabelResult> {
   /** The last result's word attributions per label. */
   get wordAttributions(): Record<string, WordAttribution[]> | undefined {
     return this.last?.wordAttributions;
@@ -65,11 +49,6 @@ export class MultiLabelClassificationExplainer {
   /** The last result's sigmoid probability per label. */
   get labelProbabilities(): Record<string, number> | undefined {
     return this.last?.labelProbabilities;
-  }
-
-  /** The last result. */
-  get lastResult(): MultiLabelResult | undefined {
-    return this.last;
   }
 
   /** Explains one text for every label. Options apply to this call only. */

@@ -14,11 +14,10 @@ import {
   integrationOptions,
   requireText,
   resolveEmbeddingLayer,
-  TextModel,
   type CommonExplainOptions,
   type EmbeddingType,
-  type TextExplainerInit,
 } from './text-model.js';
+import { TextExplainer } from './explainer-base.js';
 
 /** Options of a question-answering explanation. */
 export interface QuestionAnsweringExplainOptions extends CommonExplainOptions {
@@ -45,17 +44,7 @@ const END = 'end_logits';
  * const r = await explainer.explain('What is NLP?', 'NLP is a field of AI that studies language.');
  * console.log(r.predictedAnswer, r.wordAttributions.start);
  */
-export class QuestionAnsweringExplainer {
-  private last: QuestionAnsweringResult | undefined;
-
-  /** Loads a model (Hub id or local folder) and its tokenizer. */
-  static async fromPretrained(modelIdOrPath: string, init: TextExplainerInit = {}): Promise<QuestionAnsweringExplainer> {
-    return new QuestionAnsweringExplainer(await TextModel.load(modelIdOrPath, init));
-  }
-
-  /** Wraps an already loaded text model. */
-  constructor(readonly text: TextModel) {}
-
+export class QuestionAnsweringExplainer extends TextExplainer<QuestionAnsweringResult> {
   /** The last result's start and end attributions. */
   get wordAttributions(): QuestionAnsweringResult['wordAttributions'] | undefined {
     return this.last?.wordAttributions;
@@ -74,11 +63,6 @@ export class QuestionAnsweringExplainer {
   /** The last result's end position. */
   get endPosition(): number | undefined {
     return this.last?.endPosition;
-  }
-
-  /** The last result. */
-  get lastResult(): QuestionAnsweringResult | undefined {
-    return this.last;
   }
 
   /**

@@ -11,7 +11,8 @@ import { argmax, softmax, sigmoid } from './head-eval.js';
 import { textIntegratedGradients, type TextIgRequest, type TextIgResult, type TextRows } from './text-attribution.js';
 import { autoSteps, DEFAULT_AUTO_TOLERANCE } from '../attribution/auto-steps.js';
 import { buildSingleTextInputs, buildTextPairInputs, type TextInputs } from './text/inputs.js';
-import { checkCommon, integrationOptions, oneHot, requireText, TextModel, type CommonExplainOptions, type TextExplainerInit } from './text-model.js';
+import { checkCommon, integrationOptions, oneHot, requireText, type CommonExplainOptions } from './text-model.js';
+import { TextExplainer } from './explainer-base.js';
 
 /** Options of a sequence-classification explanation. */
 export interface SequenceExplainOptions extends CommonExplainOptions {
@@ -32,16 +33,7 @@ export interface PairwiseExplainOptions extends SequenceExplainOptions {
 }
 
 /** Shared machinery of the sequence explainers. */
-abstract class SequenceExplainerBase {
-  protected last: SequenceClassificationResult | undefined;
-
-  protected constructor(readonly text: TextModel) {}
-
-  /** Class labels, in output order. */
-  get labels(): string[] {
-    return this.text.labels;
-  }
-
+abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificationResult> {
   /** The last result's fields, as the Python explainer's properties. */
   get wordAttributions(): SequenceClassificationResult['wordAttributions'] | undefined {
     return this.last?.wordAttributions;
@@ -57,9 +49,6 @@ abstract class SequenceExplainerBase {
   }
   get attributionClassName(): string | undefined {
     return this.last?.attributionClassName;
-  }
-  get lastResult(): SequenceClassificationResult | undefined {
-    return this.last;
   }
 
   private resolveLayer(opts: SequenceExplainOptions): CutKind {
@@ -185,16 +174,6 @@ export { argmax } from './head-eval.js';
  * console.log(r.predictedClassName, r.wordAttributions);
  */
 export class SequenceClassificationExplainer extends SequenceExplainerBase {
-  /** Loads a model (Hub id or local folder) and its tokenizer. */
-  static async fromPretrained(modelIdOrPath: string, init: TextExplainerInit = {}): Promise<SequenceClassificationExplainer> {
-    return new SequenceClassificationExplainer(await TextModel.load(modelIdOrPath, init));
-  }
-
-  /** Wraps an already loaded text model. */
-  constructor(text: TextModel) {
-    super(text);
-  }
-
   /** Explains one text. Options apply to this call only. */
   async explain(text: string, opts: SequenceExplainOptions = {}): Promise<SequenceClassificationResult> {
     requireText(text);
@@ -212,16 +191,6 @@ export class SequenceClassificationExplainer extends SequenceExplainerBase {
  * const r = await explainer.explain('How many people live in Berlin?', 'Berlin has 3.5 million inhabitants.', { flipSign: true });
  */
 export class PairwiseSequenceClassificationExplainer extends SequenceExplainerBase {
-  /** Loads a model (Hub id or local folder) and its tokenizer. */
-  static async fromPretrained(modelIdOrPath: string, init: TextExplainerInit = {}): Promise<PairwiseSequenceClassificationExplainer> {
-    return new PairwiseSequenceClassificationExplainer(await TextModel.load(modelIdOrPath, init));
-  }
-
-  /** Wraps an already loaded text model. */
-  constructor(text: TextModel) {
-    super(text);
-  }
-
   /** Explains a pair of texts. Options apply to this call only. */
   async explain(text: string, textPair: string, opts: PairwiseExplainOptions = {}): Promise<SequenceClassificationResult> {
     requireText(text);

@@ -17,11 +17,10 @@ import {
   requireOutputRank,
   requireText,
   resolveEmbeddingLayer,
-  TextModel,
   type CommonExplainOptions,
   type EmbeddingType,
-  type TextExplainerInit,
 } from './text-model.js';
+import { TextExplainer } from './explainer-base.js';
 
 /** Options of a token-classification explanation. */
 export interface TokenClassificationExplainOptions extends CommonExplainOptions {
@@ -51,22 +50,7 @@ function tokenRows(data: Float32Array, T: number, C: number): Float32Array[] {
  * const r = await explainer.explain('We visited Paris last weekend.', { ignoredLabels: ['O'] });
  * for (const e of r.wordAttributions) console.log(e.index, e.token, e.label, e.attributions);
  */
-export class TokenClassificationExplainer {
-  private last: TokenClassificationResult | undefined;
-
-  /** Loads a model (Hub id or local folder) and its tokenizer. */
-  static async fromPretrained(modelIdOrPath: string, init: TextExplainerInit = {}): Promise<TokenClassificationExplainer> {
-    return new TokenClassificationExplainer(await TextModel.load(modelIdOrPath, init));
-  }
-
-  /** Wraps an already loaded text model. */
-  constructor(readonly text: TextModel) {}
-
-  /** Class labels, in output order. */
-  get labels(): string[] {
-    return this.text.labels;
-  }
-
+export class TokenClassificationExplainer extends TextExplainer<TokenClassificationResult> {
   /** The last result's explained tokens, by position. */
   get wordAttributions(): TokenAttributionEntry[] | undefined {
     return this.last?.wordAttributions;
@@ -75,11 +59,6 @@ export class TokenClassificationExplainer {
   /** The last result's predicted label of every token. */
   get predictedLabels(): string[] | undefined {
     return this.last?.predictedLabels;
-  }
-
-  /** The last result. */
-  get lastResult(): TokenClassificationResult | undefined {
-    return this.last;
   }
 
   /**

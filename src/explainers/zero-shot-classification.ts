@@ -18,11 +18,10 @@ import {
   requireOutputRank,
   requireText,
   resolveEmbeddingLayer,
-  TextModel,
   type CommonExplainOptions,
   type EmbeddingType,
-  type TextExplainerInit,
 } from './text-model.js';
+import { TextExplainer } from './explainer-base.js';
 
 /** Options of a zero-shot explanation. */
 export interface ZeroShotExplainOptions extends CommonExplainOptions {
@@ -89,17 +88,7 @@ function hypothesisFor(template: string, label: string): string {
  * const r = await explainer.explain('Apple released a new laptop today.', ['finance', 'technology', 'sports']);
  * console.log(r.predictedLabel, r.labelScores, r.wordAttributions.technology);
  */
-export class ZeroShotClassificationExplainer {
-  private last: ZeroShotResult | undefined;
-
-  /** Loads a model (Hub id or local folder) and its tokenizer. */
-  static async fromPretrained(modelIdOrPath: string, init: TextExplainerInit = {}): Promise<ZeroShotClassificationExplainer> {
-    return new ZeroShotClassificationExplainer(await TextModel.load(modelIdOrPath, init));
-  }
-
-  /** Wraps an already loaded text model. */
-  constructor(readonly text: TextModel) {}
-
+export class ZeroShotClassificationExplainer extends TextExplainer<ZeroShotResult> {
   /** The last result's word attributions per candidate label. */
   get wordAttributions(): ZeroShotResult['wordAttributions'] | undefined {
     return this.last?.wordAttributions;
@@ -108,11 +97,6 @@ export class ZeroShotClassificationExplainer {
   /** The last result's predicted label. */
   get predictedLabel(): string | undefined {
     return this.last?.predictedLabel;
-  }
-
-  /** The last result. */
-  get lastResult(): ZeroShotResult | undefined {
-    return this.last;
   }
 
   /**
