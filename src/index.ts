@@ -57,3 +57,7 @@ export { TokenClassificationExplainer } from './explainers/token-classification.
 export type { TokenClassificationExplainOptions } from './explainers/token-classification.js';
 export type { EmbeddingType } from './explainers/text-model.js';
 export type { MultiLabelClassificationExplainerFn, ZeroShotClassificationExplainerFn, QuestionAnsweringExplainerFn, TokenClassificationExplainerFn } from './explainers/factory.js';
+export { pilResize, PilResample } from './runtime/pil-resize.js';
+export type { PilResampleFilter, Uint8Image, ResizedUint8Image, PilResizeOptions } from './runtime/pil-resize.js';
+export { pilPreprocessPlan, pilPreprocess } from './runtime/processor.js';
+export type { ImageResize, PilPreprocessPlan } from './runtime/processor.js';

@@ -12,18 +12,10 @@ import { ZeroShotClassificationExplainer } from '../explainers/zero-shot-classif
 import type { ExplanationResult } from '../types.js';
 import { assertDevice } from '../runtime/ort.js';
 import { visualizeHtml } from '../viz/html-export.js';
+import { EXPLAINER_TASKS } from '../explainers/factory.js';
 
-/** Tasks the CLI runs. */
-export const TASKS = [
-  'text-classification',
-  'sentiment-analysis',
-  'text-pair-classification',
-  'multi-label-classification',
-  'zero-shot-classification',
-  'question-answering',
-  'token-classification',
-  'image-classification',
-] as const;
+/** Tasks the CLI runs: the factory's. */
+export const TASKS = EXPLAINER_TASKS;
 
 /** Parsed command-line options. */
 export interface CliOptions {

@@ -3,7 +3,7 @@
  * a function that explains its inputs.
  */
 import { InputError } from '../errors.js';
-import type { ImageClassificationResult, MultiLabelResult, QuestionAnsweringResult, SequenceClassificationResult, TokenClassificationResult, ZeroShotResult } from '../types.js';
+import type { ImageClassificationResult, MultiLabelResult, QuestionAnsweringResult, SequenceClassificationResult, Task, TokenClassificationResult, ZeroShotResult } from '../types.js';
 import { ImageClassificationExplainer, type ImageExplainOptions, type ImageInput } from './image-classification.js';
 import { MultiLabelClassificationExplainer, type MultiLabelExplainOptions } from './multi-label-classification.js';
 import { QuestionAnsweringExplainer, type QuestionAnsweringExplainOptions } from './question-answering.js';
@@ -17,16 +17,8 @@ import type { TextExplainerInit } from './text-model.js';
 import { TokenClassificationExplainer, type TokenClassificationExplainOptions } from './token-classification.js';
 import { ZeroShotClassificationExplainer, type ZeroShotExplainOptions } from './zero-shot-classification.js';
 
-/** Tasks the factory knows. */
-export type ExplainerTask =
-  | 'text-classification'
-  | 'sentiment-analysis'
-  | 'text-pair-classification'
-  | 'multi-label-classification'
-  | 'zero-shot-classification'
-  | 'question-answering'
-  | 'token-classification'
-  | 'image-classification';
+/** Tasks the factory knows: the result tasks, plus transformers.js's alias `sentiment-analysis`. */
+export type ExplainerTask = Task | 'sentiment-analysis';
 
 /** Every task of {@link ExplainerTask}, for messages and CLIs. */
 export const EXPLAINER_TASKS: readonly ExplainerTask[] = [

@@ -45,6 +45,11 @@ export interface Uint8Image {
   channels: 1 | 2 | 3 | 4;
 }
 
+/** What {@link pilResize} returns: always a fresh `Uint8Array`, never the input's buffer. */
+export interface ResizedUint8Image extends Uint8Image {
+  data: Uint8Array;
+}
+
 /** Options of {@link pilResize}. */
 export interface PilResizeOptions {
   /**
@@ -168,20 +173,20 @@ function clip8(acc: number): number {
 /** Convolves along x: rows `rowOffset .. rowOffset + rows` of `src` into a `outWidth` x `rows` image. */
 function horizontalPass(src: Uint8Array, width: number, channels: number, rowOffset: number, rows: number, c: Coefficients, outWidth: number): Uint8Array {
   const out = new Uint8Array(outWidth * rows * channels);
-  const acc = new Float64Array(channels);
+  const { weights, ksize } = c;
   for (let y = 0; y < rows; y++) {
     const rowBase = (y + rowOffset) * width * channels;
     for (let x = 0; x < outWidth; x++) {
-      acc.fill(HALF);
-      const kBase = x * c.ksize;
+      const kBase = x * ksize;
       const n = c.count[x];
-      let p = rowBase + c.start[x] * channels;
-      for (let k = 0; k < n; k++, p += channels) {
-        const wk = c.weights[kBase + k];
-        for (let ch = 0; ch < channels; ch++) acc[ch] += src[p + ch] * wk;
-      }
+      const first = rowBase + c.start[x] * channels;
       const o = (y * outWidth + x) * channels;
-      for (let ch = 0; ch < channels; ch++) out[o + ch] = clip8(acc[ch]);
+      // One scalar accumulator per channel (integer-valued doubles: exact, as Pillow's int32 sums).
+      for (let ch = 0; ch < channels; ch++) {
+        let acc = HALF;
+        for (let k = 0, p = first + ch; k < n; k++, p += channels) acc += src[p] * weights[kBase + k];
+        out[o + ch] = clip8(acc);
+      }
     }
   }
   return out;
@@ -191,20 +196,17 @@ function horizontalPass(src: Uint8Array, width: number, channels: number, rowOff
 function verticalPass(src: Uint8Array, width: number, channels: number, c: Coefficients, outHeight: number): Uint8Array {
   const stride = width * channels;
   const out = new Uint8Array(outHeight * stride);
-  const acc = new Float64Array(channels);
+  const { weights, ksize } = c;
   for (let y = 0; y < outHeight; y++) {
-    const kBase = y * c.ksize;
+    const kBase = y * ksize;
     const n = c.count[y];
     const first = c.start[y] * stride;
-    for (let x = 0; x < width; x++) {
-      acc.fill(HALF);
-      let p = first + x * channels;
-      for (let k = 0; k < n; k++, p += stride) {
-        const wk = c.weights[kBase + k];
-        for (let ch = 0; ch < channels; ch++) acc[ch] += src[p + ch] * wk;
-      }
-      const o = y * stride + x * channels;
-      for (let ch = 0; ch < channels; ch++) out[o + ch] = clip8(acc[ch]);
+    const o = y * stride;
+    // Every byte of an output row (x and channel alike) uses the same taps down the column.
+    for (let i = 0; i < stride; i++) {
+      let acc = HALF;
+      for (let k = 0, p = first + i; k < n; k++, p += stride) acc += src[p] * weights[kBase + k];
+      out[o + i] = clip8(acc);
     }
   }
   return out;
@@ -316,7 +318,7 @@ function checkFilter(resample: number): asserts resample is PilResampleFilter {
  * out.data.length; // 224 * 224 * 3
  * ```
  */
-export function pilResize(image: Uint8Image, width: number, height: number, resample: number = PilResample.BICUBIC, options: PilResizeOptions = {}): Uint8Image & { data: Uint8Array } {
+export function pilResize(image: Uint8Image, width: number, height: number, resample: number = PilResample.BICUBIC, options: PilResizeOptions = {}): ResizedUint8Image {
   const { width: inW, height: inH, channels } = image;
   checkFilter(resample);
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
@@ -330,7 +332,7 @@ export function pilResize(image: Uint8Image, width: number, height: number, resa
   if (box[2] > inW || box[3] > inH) throw new RangeError("The box can't exceed the image.");
   if (box[2] - box[0] < 0 || box[3] - box[1] < 0) throw new RangeError("The box can't be empty.");
   const src = image.data instanceof Uint8Array ? image.data : new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength);
-  const result = (data: Uint8Array): Uint8Image & { data: Uint8Array } => ({ data, width, height, channels });
+  const result = (data: Uint8Array): ResizedUint8Image => ({ data, width, height, channels });
 
   // Image.resize: same size over the whole image is a plain copy (no alpha round trip either).
   if (width === inW && height === inH && box[0] === 0 && box[1] === 0 && box[2] === inW && box[3] === inH) return result(Uint8Array.from(src));
