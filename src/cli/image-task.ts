@@ -10,7 +10,6 @@ import { ImageClassificationExplainer, type ImageExplainOptions } from '../expla
 import { rawImageToRgba, readImage } from '../runtime/processor.js';
 import type { Device } from '../runtime/ort.js';
 import type { ImageClassificationResult } from '../types.js';
-import { visualizeHtml } from '../viz/html-export.js';
 import { IMAGE_SIGNS, visualizeImage, type ImageMethod, type ImageVizOptions } from '../viz/image.js';
 import type { ImageSign } from '../viz/image-normalize.js';
 import { encodePng } from '../viz/png.js';
@@ -168,5 +167,5 @@ export async function runImageTask(o: ImageTaskInput): Promise<{ result: ImageCl
     onWarning: (m) => process.stderr.write(`gradscope: ${m}\n`),
   };
   if (img.pngOut) await writeFile(img.pngOut, encodePng(visualizeImage(result.attributions, result.shape, viz).image));
-  return { result, html: () => Promise.resolve(visualizeHtml(result, { image: viz })) };
+  return { result, html: () => ex.visualize(undefined, { result, image: viz }) };
 }

@@ -11,7 +11,7 @@ import { TokenClassificationExplainer } from '../explainers/token-classification
 import { ZeroShotClassificationExplainer } from '../explainers/zero-shot-classification.js';
 import type { ExplanationResult } from '../types.js';
 import { assertDevice } from '../runtime/ort.js';
-import { visualizeHtml } from '../viz/html-export.js';
+import type { Explainer } from '../explainers/explainer-base.js';
 import { EXPLAINER_TASKS } from '../explainers/factory.js';
 
 /** Tasks the CLI runs: the factory's. */
@@ -85,61 +85,63 @@ function qaEmbeddingType(v: string | undefined): { embeddingType?: 'word' | 'pos
   return { embeddingType: v };
 }
 
+/** A result and its page, rendered by the explainer's own `visualize()`. */
+export interface TaskOutput {
+  result: ExplanationResult;
+  html: () => Promise<string>;
+}
+
+function done<R extends ExplanationResult>(ex: Explainer<R>, result: R): TaskOutput {
+  return { result, html: () => ex.visualize(undefined, { result }) };
+}
+
 /** Runs the task; `html()` renders the result as a standalone page. */
-export async function runTask(o: CliOptions): Promise<{ result: ExplanationResult; html: () => Promise<string> }> {
+export async function runTask(o: CliOptions): Promise<TaskOutput> {
   if (!o.task) throw new InputError(`--task is required (one of ${TASKS.join(', ')}).`, { code: 'missing-option' });
   need(o.model, 'model', o.task);
   assertDevice(o.device);
   const init = { device: o.device, localOnly: o.localOnly };
   const target = { ...(o.index !== undefined ? { index: o.index } : {}), ...(o.className !== undefined ? { className: o.className } : {}) };
-  let result: ExplanationResult;
   switch (o.task) {
     case 'text-classification':
     case 'sentiment-analysis': {
       const ex = await SequenceClassificationExplainer.fromPretrained(o.model, init);
-      result = await ex.explain(need(o.text, 'text', o.task), { ...common(o), ...target, ...embeddingType(o.embeddingType) });
-      break;
+      return done(ex, await ex.explain(need(o.text, 'text', o.task), { ...common(o), ...target, ...embeddingType(o.embeddingType) }));
     }
     case 'text-pair-classification': {
       const ex = await PairwiseSequenceClassificationExplainer.fromPretrained(o.model, init);
-      result = await ex.explain(need(o.text, 'text', o.task), need(o.textPair, 'text-pair', o.task), { ...common(o), ...target, ...embeddingType(o.embeddingType), flipSign: o.flipSign });
-      break;
+      return done(ex, await ex.explain(need(o.text, 'text', o.task), need(o.textPair, 'text-pair', o.task), { ...common(o), ...target, ...embeddingType(o.embeddingType), flipSign: o.flipSign }));
     }
     case 'multi-label-classification': {
       const ex = await MultiLabelClassificationExplainer.fromPretrained(o.model, init);
-      result = await ex.explain(need(o.text, 'text', o.task), { ...common(o), ...embeddingType(o.embeddingType) });
-      break;
+      return done(ex, await ex.explain(need(o.text, 'text', o.task), { ...common(o), ...embeddingType(o.embeddingType) }));
     }
     case 'zero-shot-classification': {
       const labels = need(o.labels?.length ? o.labels : undefined, 'labels', o.task);
       const ex = await ZeroShotClassificationExplainer.fromPretrained(o.model, init);
-      result = await ex.explain(need(o.text, 'text', o.task), labels, {
+      return done(ex, await ex.explain(need(o.text, 'text', o.task), labels, {
         ...common(o),
         ...embeddingType(o.embeddingType),
         ...(o.hypothesisTemplate !== undefined ? { hypothesisTemplate: o.hypothesisTemplate } : {}),
         includeHypothesis: o.includeHypothesis ?? false,
-      });
-      break;
+      }));
     }
     case 'question-answering': {
       const ex = await QuestionAnsweringExplainer.fromPretrained(o.model, init);
-      result = await ex.explain(need(o.question, 'question', o.task), need(o.context ?? o.text, 'context', o.task), { ...common(o), ...qaEmbeddingType(o.embeddingType) });
-      break;
+      return done(ex, await ex.explain(need(o.question, 'question', o.task), need(o.context ?? o.text, 'context', o.task), { ...common(o), ...qaEmbeddingType(o.embeddingType) }));
     }
     case 'token-classification': {
       const ex = await TokenClassificationExplainer.fromPretrained(o.model, init);
-      result = await ex.explain(need(o.text, 'text', o.task), {
+      return done(ex, await ex.explain(need(o.text, 'text', o.task), {
         ...common(o),
         ...embeddingType(o.embeddingType),
         ...(o.ignoredLabels !== undefined ? { ignoredLabels: o.ignoredLabels } : {}),
         ...(o.ignoredIndexes !== undefined ? { ignoredIndexes: o.ignoredIndexes } : {}),
-      });
-      break;
+      }));
     }
     case 'image-classification':
       return runImageTask(o);
     default:
       throw new InputError(`Unknown task "${o.task}". Known tasks: ${TASKS.join(', ')}.`, { code: 'unknown-task' });
   }
-  return { result, html: () => Promise.resolve(visualizeHtml(result)) };
 }

@@ -139,3 +139,17 @@ describe('bad input gets a typed error that says what to do', () => {
     expect(r.wordAttributions.length).toBe(9);
   });
 });
+
+describe('visualize()', () => {
+  test('returns the captum-style page and writes <path>.html in Node', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const ex = await SequenceClassificationExplainer.fromPretrained(path.join(MODELS_DIR, 'distilbert-sst2'), { device, localOnly: true });
+    await expect(ex.visualize()).rejects.toMatchObject({ code: 'no-result' });
+    await ex.explain('I love you, I like you', { nSteps: 5 });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gs-viz-')), 'explanation');
+    const html = await ex.visualize(file);
+    expect(html).toContain('Word Importance');
+    expect(fs.readFileSync(`${file}.html`, 'utf8')).toBe(html);
+  });
+});
