@@ -49,3 +49,11 @@ test('distilbert-sst2 reference case on WebGPU: same numbers as transformers-int
   const diff = Math.max(...r.wordAttributions.map((w, i) => Math.abs(w[1] - ref.word_attributions[i][1])));
   expect(diff).toBeLessThanOrEqual(1e-3);
 });
+
+test('vit IG on WebGPU, fed the reference pixel_values: within 1e-3 x max |reference|', async ({ page }) => {
+  await openPage(page, 'engine');
+  const r = await callPage<EngineApi, 'explainImageReference'>(page, 'engine', 'explainImageReference', 'vit', 'webgpu');
+  expect(r.device).toBe('webgpu');
+  expect(r.predicted).toBe(r.refPredicted);
+  expect(r.relMaxDiff).toBeLessThanOrEqual(1e-3);
+});
