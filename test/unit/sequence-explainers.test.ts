@@ -75,13 +75,21 @@ describe('default mode explains the real input', () => {
     expect(Math.abs(r.delta)).toBeLessThanOrEqual(1e-2 * span + 1e-5);
   });
 
-  test('delta falls as nSteps goes 5 -> 50 -> 200', async () => {
+  // Gauss-Legendre (the default) is already at float32 rounding (|delta| ~ 1e-9) with 5 steps on
+  // these tiny models, so it has nowhere to fall: the fall is shown with the Riemann rules.
+  test.each(['riemann_trapezoid', 'riemann_middle'] as const)('delta falls as nSteps goes 5 -> 50 -> 200 (%s)', async (method) => {
     const ex = (await explainerFor('bert-3class', false)) as SequenceClassificationExplainer;
     const text = 'The movie was fine, though a little long.';
     const d = [];
-    for (const nSteps of [5, 50, 200]) d.push(Math.abs((await ex.explain(text, { nSteps, method: 'riemann_trapezoid' })).delta));
+    for (const nSteps of [5, 50, 200]) d.push(Math.abs((await ex.explain(text, { nSteps, method })).delta));
     expect(d[1]).toBeLessThan(d[0]);
     expect(d[2]).toBeLessThan(d[1]);
+  });
+
+  test('Gauss-Legendre is at float32 rounding already at 5 steps', async () => {
+    const ex = (await explainerFor('bert-3class', false)) as SequenceClassificationExplainer;
+    const r = await ex.explain('The movie was fine, though a little long.', { nSteps: 5 });
+    expect(Math.abs(r.delta)).toBeLessThan(1e-6);
   });
 
   test('internalBatchSize does not change results', async () => {
