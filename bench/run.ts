@@ -347,11 +347,14 @@ function tables(reports: BackendReport[], flops: Map<string, CaseFlops | undefin
       );
     }
   }
-  lines.push('');
-  lines.push("**nSteps 'auto'** (tolerance 1e-3 on the normalised word attributions), against the 50-step answer in the same run:");
-  lines.push('');
-  lines.push('| backend | evaluations (vs 50) | accepted nodes | converged | max abs diff to 50 steps | median ms | 50-step ms | vs original (1.7 s) |');
-  lines.push('|---|---:|---:|---|---:|---:|---:|---:|');
+  const hasAuto = reports.some((rep) => rep.results.some((r) => r.auto));
+  if (hasAuto) {
+    lines.push('');
+    lines.push("**nSteps 'auto'** (tolerance 1e-3 on the normalised word attributions), against the 50-step answer in the same run:");
+    lines.push('');
+    lines.push('| backend | evaluations (vs 50) | accepted nodes | converged | max abs diff to 50 steps | median ms | 50-step ms | vs original (1.7 s) |');
+    lines.push('|---|---:|---:|---|---:|---:|---:|---:|');
+  }
   for (const rep of reports) {
     for (const r of rep.results) {
       if (!r.auto) continue;
