@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, test } from 'vitest';
+import { gaussian } from '../../src/attribution/noise-tunnel.js';
 import { buildGradientGraph } from '../../src/autodiff/build.js';
 import { findCut, type CutKind } from '../../src/autodiff/cut-points.js';
 import type { HeadSpec } from '../../src/autodiff/spec.js';
@@ -19,19 +20,6 @@ import { GS } from '../../src/autodiff/spec.js';
 import { subgraph } from '../../src/autodiff/surgery.js';
 import { decodeModel, encodeModel, type OnnxModel } from '../../src/onnx/model-io.js';
 import { MODELS_DIR } from './text-reference-fixtures.js';
-
-/** Deterministic normal samples (mulberry32 + Box-Muller). */
-function gaussian(seed: number): () => number {
-  let s = seed >>> 0;
-  const u = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(u() + 1e-12)) * Math.cos(2 * Math.PI * u());
-}
 
 async function session(m: OnnxModel): Promise<ort.InferenceSession> {
   const enc = encodeModel(m, { externalizeAbove: 1024 });

@@ -9,6 +9,7 @@
  * VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json, see notes/runtime-facts.md §8)
  * to also run every backward graph on the WebGPU EP and compare it with the CPU result.
  */
+import { mulberry32 } from '../../../src/attribution/noise-tunnel.js';
 import * as ort from 'onnxruntime-node';
 import { unbroadcast } from '../../../src/autodiff/broadcast.js';
 import type { VjpContext, VjpRule } from '../../../src/autodiff/rule.js';
@@ -82,17 +83,8 @@ export interface GcResult {
   webgpuOnly?: boolean;
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG. */
+export const rng = mulberry32;
 
 function toBigInts(values: readonly (number | bigint)[]): BigInt64Array {
   return BigInt64Array.from(values.map((v) => (typeof v === 'bigint' ? v : BigInt(v))));

@@ -7,6 +7,7 @@
  * The float64 forward is a float64 copy of the same one-node model run on ORT's CPU EP; ops
  * without a double kernel there (Erf) pass a `forward64` written in the test instead.
  */
+import { mulberry32 } from '../../../src/attribution/noise-tunnel.js';
 import * as ort from 'onnxruntime-node';
 import { buildGradientGraph } from '../../../src/autodiff/build.js';
 import { unbroadcast } from '../../../src/autodiff/broadcast.js';
@@ -108,17 +109,8 @@ export function offGpuOps(ops: readonly string[]): string[] {
   return ops.filter((op) => !WEBGPU_OPS.has(op) && !SCALAR_INT_OPS.has(op));
 }
 
-/** mulberry32: a seeded generator so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator so failures reproduce. */
+const rng = mulberry32;
 
 const size = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
 
