@@ -51,6 +51,9 @@ test('distilbert-sst2 reference case on WebGPU: same numbers as transformers-int
 });
 
 test('vit IG on WebGPU, fed the reference pixel_values: within 1e-3 x max |reference|', async ({ page }) => {
+  // 52 forward + backward passes of vit on SwiftShader (a CPU emulation of a GPU): about a minute
+  // alone, more on a busy machine.
+  test.setTimeout(420_000);
   await openPage(page, 'engine');
   const r = await callPage<EngineApi, 'explainImageReference'>(page, 'engine', 'explainImageReference', 'vit', 'webgpu');
   expect(r.device).toBe('webgpu');
