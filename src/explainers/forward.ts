@@ -7,11 +7,20 @@ import type { Tensor } from '../runtime/session.js';
 import type { OutputArrays } from './head-eval.js';
 import type { LoadedModel } from './loaded-model.js';
 
+/** Positions the model would compute itself: 0..T-1, or RoBERTa's pad + running count of non-pad tokens. */
+export function defaultPositions(model: LoadedModel, ids: readonly number[]): number[] {
+  if (!model.isRobertaLike) return ids.map((_, i) => i);
+  let count = 0;
+  return ids.map((id) => (id === model.padTokenId ? model.padTokenId : model.padTokenId + ++count));
+}
+
 /** The id rows of one forward; missing rows take the model's defaults (mask of ones, token types 0). */
 export interface ForwardRows {
   inputIds: readonly number[];
   attentionMask?: readonly number[];
   tokenTypeIds?: readonly number[];
+  /** Only for models whose graph takes position_ids; default 0..T-1 (RoBERTa-like: from the ids). */
+  positionIds?: readonly number[];
 }
 
 /**
@@ -30,7 +39,7 @@ export async function forwardOutputs(model: LoadedModel, rows: ForwardRows): Pro
     if (n === 'input_ids') feeds[n] = i64(rows.inputIds);
     else if (n === 'attention_mask') feeds[n] = i64(rows.attentionMask ?? new Array<number>(T).fill(1));
     else if (n === 'token_type_ids') feeds[n] = i64(rows.tokenTypeIds ?? new Array<number>(T).fill(0));
-    else if (n === 'position_ids') feeds[n] = i64(Array.from({ length: T }, (_, i) => i));
+    else if (n === 'position_ids') feeds[n] = i64(rows.positionIds ?? defaultPositions(model, rows.inputIds));
   }
   const out = await fwd.run(feeds);
   const res: OutputArrays = {};

@@ -7,6 +7,7 @@ import type { CutKind } from '../autodiff/cut-points.js';
 import type { HeadSpec } from '../autodiff/spec.js';
 import { InputError } from '../errors.js';
 import type { SequenceClassificationResult } from '../types.js';
+import { forwardOutputs } from './forward.js';
 import { argmax, softmax, sigmoid } from './head-eval.js';
 import { textIntegratedGradients, type TextIgRequest, type TextIgResult, type TextRows } from './text-attribution.js';
 import { autoSteps, DEFAULT_AUTO_TOLERANCE } from '../attribution/auto-steps.js';
@@ -142,23 +143,12 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
    * alone (mask of ones, default token types); default: the real input as fed for attribution.
    */
   private async predictLogits(rows: TextInputs, compat: boolean): Promise<Float32Array> {
-    const m = this.text.model;
-    const fwd = await m.forward();
-    const T = rows.inputIds.length;
-    const feeds: Record<string, ReturnType<typeof fwd.tensor>> = {};
-    const i64 = (v: readonly number[]): ReturnType<typeof fwd.tensor> => fwd.tensor('int64', BigInt64Array.from(v.map((x) => BigInt(x))), [1, T]);
-    for (const n of fwd.inputNames) {
-      if (n === 'input_ids') feeds[n] = i64(rows.inputIds);
-      else if (n === 'attention_mask') feeds[n] = i64(compat ? new Array<number>(T).fill(1) : rows.attentionMask);
-      else if (n === 'token_type_ids') feeds[n] = i64(compat ? new Array<number>(T).fill(0) : rows.tokenTypeIds);
-      else if (n === 'position_ids') feeds[n] = i64(rows.positionIds);
-    }
-    const out = await fwd.run(feeds);
-    const logits = out[fwd.outputNames[0]];
+    const out = await forwardOutputs(this.text.model, compat ? { inputIds: rows.inputIds } : rows);
+    const logits = out[this.text.model.outputNames[0]];
     if (!logits || logits.dims.length !== 2) {
       throw new InputError(`This model's first output is not classification logits [batch, classes] (got dims ${logits ? JSON.stringify(logits.dims) : 'none'}). Use the explainer that matches the model's task.`, { code: 'wrong-model-kind' });
     }
-    return (await logits.getData()) as Float32Array;
+    return logits.data;
   }
 }
 

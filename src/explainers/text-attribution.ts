@@ -13,6 +13,7 @@ import { throwIfAborted } from '../errors.js';
 import type { Session, Tensor } from '../runtime/session.js';
 import { EXPOSED, type LoadedModel } from './loaded-model.js';
 import { evaluateHead, type OutputArrays } from './head-eval.js';
+import { defaultPositions } from './forward.js';
 import { rowsPerRun } from './memory.js';
 
 /** The id rows of one explained input (all of length T). */
@@ -68,12 +69,6 @@ function int64(session: Session, rows: readonly (readonly number[])[]): Tensor {
   return session.tensor('int64', data, [rows.length, t]);
 }
 
-/** RoBERTa computes positions from the ids: pad + cumulative count of non-pad tokens. */
-export function robertaPositions(ids: readonly number[], padId: number): number[] {
-  let count = 0;
-  return ids.map((id) => (id === padId ? padId : padId + ++count));
-}
-
 /** Feeds for every input the session asks for, rows repeated `repeat` times. */
 function idFeeds(session: Session, available: Record<string, readonly (readonly number[])[]>): Record<string, Tensor> {
   const feeds: Record<string, Tensor> = {};
@@ -106,8 +101,8 @@ async function readOutputs(out: Record<string, Tensor>, names: readonly string[]
 export async function textIntegratedGradients(model: LoadedModel, req: TextIgRequest): Promise<TextIgResult> {
   const { rows } = req;
   const T = rows.inputIds.length;
-  const positionsOf = (ids: readonly number[], given: readonly number[]): readonly number[] =>
-    model.isRobertaLike ? robertaPositions(ids, model.padTokenId) : given;
+  const positionsOf = (ids: readonly number[], given: readonly number[]): readonly number[] => (model.isRobertaLike ? defaultPositions(model, ids) : given);
+  const positions = positionsOf(rows.inputIds, rows.positionIds);
 
   // x and x': the cut layer's output on the real and the baseline rows.
   const act = await model.activation(req.cut);
@@ -117,7 +112,8 @@ export async function textIntegratedGradients(model: LoadedModel, req: TextIgReq
       input_ids: [rows.inputIds, rows.refInputIds],
       token_type_ids: [rows.tokenTypeIds, rows.tokenTypeIds],
       attention_mask: [rows.attentionMask, rows.attentionMask],
-      [EXPOSED.position]: [positionsOf(rows.inputIds, rows.positionIds), req.cut === 'embeddings' && model.isRobertaLike ? positionsOf(rows.refInputIds, rows.refPositionIds) : rows.refPositionIds],
+      position_ids: [positions, positions],
+      [EXPOSED.position]: [positions, req.cut === 'embeddings' && model.isRobertaLike ? positionsOf(rows.refInputIds, rows.refPositionIds) : rows.refPositionIds],
       [EXPOSED.tokenType]: [rows.tokenTypeIds, rows.refTokenTypeIds],
     }),
   );
@@ -145,6 +141,7 @@ export async function textIntegratedGradients(model: LoadedModel, req: TextIgReq
         input_ids: repeatRows(rows.inputIds, B),
         attention_mask: repeatRows(rows.attentionMask, B),
         token_type_ids: repeatRows(rows.tokenTypeIds, B),
+        position_ids: repeatRows(positions, B),
       }),
       [GS.alphas]: session.tensor('float32', Float32Array.from(alphas), [B]),
       [GS.weights]: session.tensor('float32', Float32Array.from(weights), [B]),
@@ -230,6 +227,7 @@ async function compatBaselineForward(model: LoadedModel, req: TextIgRequest): Pr
       input_ids: [rows.refInputIds],
       attention_mask: [rows.attentionMask],
       token_type_ids: [rows.refTokenTypeIds],
+      position_ids: [usePositions ? rows.refPositionIds : defaultPositions(model, rows.refInputIds)],
       [EXPOSED.position]: [rows.refPositionIds],
     }),
   );
