@@ -31,7 +31,7 @@ export function unbroadcast(g: Graph, grad: string, inShape: Dim[], outShape: Di
     // would have resolved to a literal 1.
   });
   let out = grad;
-  if (keepAxes.length > 0) out = reduce(g, 'ReduceSum', out, keepAxes, 1);
-  if (dropAxes.length > 0) out = reduce(g, 'ReduceSum', out, dropAxes, 0);
+  if (keepAxes.length > 0) out = reduce(g, 'ReduceSum', out, keepAxes, true);
+  if (dropAxes.length > 0) out = reduce(g, 'ReduceSum', out, dropAxes, false);
   return out;
 }

@@ -21,30 +21,30 @@ export function appendHead(g: Graph, head: HeadSpec): string {
       const act = head.activation === 'softmax' ? g.op('Softmax', [logits], { axis: -1 })
         : head.activation === 'sigmoid' ? g.op('Sigmoid', [logits]) : logits;
       g.inputs.push({ name: GS.targetMask, dtype: 'float32', shape: ['batch_size', 'num_labels'] });
-      f = reduce(g, 'ReduceSum', g.op('Mul', [act, GS.targetMask]), [1], 0);
+      f = reduce(g, 'ReduceSum', g.op('Mul', [act, GS.targetMask]), [1], false);
       break;
     }
     case 'token-classification': {
       const logits = named(head.output);
       const probs = g.op('Softmax', [logits], { axis: -1 });
       g.inputs.push({ name: GS.targetMask, dtype: 'float32', shape: ['batch_size', 'sequence_length', 'num_labels'] });
-      f = reduce(g, 'ReduceSum', g.op('Mul', [probs, GS.targetMask]), [1, 2], 0);
+      f = reduce(g, 'ReduceSum', g.op('Mul', [probs, GS.targetMask]), [1, 2], false);
       break;
     }
     case 'span-max': {
       const [s, e] = head.outputs.map(named);
       g.inputs.push({ name: GS.targetMask, dtype: 'float32', shape: ['batch_size', 2] });
-      const maxS = reduce(g, 'ReduceMax', s, [1], 0);
-      const maxE = reduce(g, 'ReduceMax', e, [1], 0);
+      const maxS = reduce(g, 'ReduceMax', s, [1], false);
+      const maxE = reduce(g, 'ReduceMax', e, [1], false);
       const both = g.op('Concat', [g.op('Unsqueeze', [maxS, g.constI64([1])]), g.op('Unsqueeze', [maxE, g.constI64([1])])], { axis: 1 });
-      f = reduce(g, 'ReduceSum', g.op('Mul', [both, GS.targetMask]), [1], 0);
+      f = reduce(g, 'ReduceSum', g.op('Mul', [both, GS.targetMask]), [1], false);
       break;
     }
     case 'projection': {
       const out = named(head.output);
       const t = g.outputs.find((v) => v.name === out);
       g.inputs.push({ name: GS.projection, dtype: 'float32', shape: t?.shape });
-      f = reduce(g, 'ReduceSum', g.op('Mul', [out, GS.projection]), undefined, 0);
+      f = reduce(g, 'ReduceSum', g.op('Mul', [out, GS.projection]), undefined, false);
       break;
     }
   }

@@ -76,10 +76,10 @@ export function buildIntegratedGradientsGraph(model: OnnxModel, opts: IgGraphOpt
   const weighted = g.op('Mul', [gg.grads[opts.cut], weight]);
   const attr =
     opts.reduction === 'sum-last-axis'
-      ? reduce(g, 'ReduceSum', g.op('Mul', [weighted, diff]), [rank - 1], 0)
+      ? reduce(g, 'ReduceSum', g.op('Mul', [weighted, diff]), [rank - 1], false)
       : opts.reduction === 'per-row'
         ? g.op('Mul', [weighted, diff])
-        : g.op('Mul', [reduce(g, 'ReduceSum', weighted, [0], 1), diff]);
+        : g.op('Mul', [reduce(g, 'ReduceSum', weighted, [0], true), diff]);
   g.nodes.push({ opType: 'Identity', domain: '', name: g.fresh('attribution'), inputs: [attr], outputs: [GS.attribution], attrs: {} });
   const attrShape =
     opts.reduction === 'sum-last-axis' ? ['batch_size', ...rowShape.slice(0, -1)] : opts.reduction === 'per-row' ? ['batch_size', ...rowShape] : [1, ...rowShape];

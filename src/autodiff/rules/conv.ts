@@ -18,7 +18,7 @@
 import { attrInt, attrInts, attrString } from '../../onnx/ir.js';
 import { f32 } from '../../onnx/tensor.js';
 import { UnsupportedGradientError, type VjpContext, type VjpRule } from '../rule.js';
-import { FLOAT32, maskToFloat, scalar } from './emit.js';
+import { FLOAT32, maskToFloat, scalar } from '../emit.js';
 import { dimParts, range, shapeTensor, shapeVector } from './shape.js';
 
 type Grads = (string | undefined)[];

@@ -14,7 +14,7 @@
 import { attrFloat, attrInt } from '../../onnx/ir.js';
 import { dtypeToOnnx, isFloat } from '../../onnx/tensor.js';
 import { UnsupportedGradientError, type VjpContext, type VjpRule } from '../rule.js';
-import { FLOAT32, hasInput, maskToFloat, scalar } from './emit.js';
+import { FLOAT32, hasInput, maskToFloat, scalar } from '../emit.js';
 
 type Grads = (string | undefined)[];
 

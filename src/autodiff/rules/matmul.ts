@@ -5,7 +5,7 @@
  */
 import { attrFloat, attrInt } from '../../onnx/ir.js';
 import { UnsupportedGradientError, type VjpContext, type VjpRule } from '../rule.js';
-import { hasInput, reduce, scalar, transposeLast2, unsqueeze } from './emit.js';
+import { hasInput, reduce, scalar, transposeLast2, unsqueeze } from '../emit.js';
 
 /**
  * Sums a gradient shaped `batch(Y) + [r, c]` back to an operand of rank `rank` (>= 2) whose

@@ -8,7 +8,7 @@
  */
 import { attrFloat, attrInt } from '../../onnx/ir.js';
 import { UnsupportedGradientError, type VjpContext, type VjpRule } from '../rule.js';
-import { hasInput, normAxes, reduce, scalar, sizeRatio, staticProduct } from './emit.js';
+import { hasInput, normAxes, reduce, scalar, sizeRatio, staticProduct } from '../emit.js';
 
 /** The axes a softmax-like node normalises over (sorted, non-negative). */
 function softmaxAxes(ctx: VjpContext): number[] {

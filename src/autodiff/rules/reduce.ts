@@ -11,7 +11,7 @@
  */
 import { attrInt, attrInts, type Graph, type Node } from '../../onnx/ir.js';
 import { UnsupportedGradientError, type VjpContext, type VjpRule } from '../rule.js';
-import { hasInput, maskToFloat, normAxes, reduce, reduceDynamic, scalar, sizeRatio, staticProduct, unsqueeze } from './emit.js';
+import { hasInput, maskToFloat, normAxes, reduce, reduceDynamic, scalar, sizeRatio, staticProduct, unsqueeze } from '../emit.js';
 
 /** Which axes a reduction node reduces. */
 type Axes =
