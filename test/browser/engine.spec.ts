@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { callPage, expect, openPage, test } from './helpers.js';
 import type { EngineApi } from './pages/engine.js';
-import { PROBES, runProbe } from '../shared/gradient-probe.js';
+import { PROBES, runProbe } from '../support/gradient-probe.js';
 
 const FIXTURES = path.resolve('test/fixtures');
 

@@ -3,7 +3,7 @@ import { ImageClassificationExplainer } from '../../../src/explainers/image-clas
 import { SequenceClassificationExplainer } from '../../../src/explainers/sequence-classification.js';
 import type { Device } from '../../../src/runtime/ort.js';
 import type { SequenceClassificationResult } from '../../../src/types.js';
-import { PROBES, runProbe, type ProbeResult } from '../../shared/gradient-probe.js';
+import { PROBES, runProbe, type ProbeResult } from '../../support/gradient-probe.js';
 import { expose } from './expose.js';
 
 export const api = {

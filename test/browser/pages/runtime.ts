@@ -3,7 +3,7 @@ import { InputError, GradscopeError } from '../../../src/errors.js';
 import { hasWebGpu, importOrt, loadOrt, resolveDevice, type Device } from '../../../src/runtime/ort.js';
 import { loadTokenizer, loadTransformers } from '../../../src/runtime/transformers.js';
 import type { CreateSessionOptions } from '../../../src/runtime/session.js';
-import { forwardProbs, maxAbsDiff, runSmoke, type SmokeReference, type SmokeResult } from '../../shared/smoke.js';
+import { forwardProbs, maxAbsDiff, runSmoke, type SmokeReference, type SmokeResult } from '../../support/smoke.js';
 import { expose } from './expose.js';
 
 const MODEL = '/test/fixtures/models/distilbert-sst2';

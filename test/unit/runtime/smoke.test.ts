@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runSmoke, type SmokeReference } from '../../shared/smoke.js';
+import { runSmoke, type SmokeReference } from '../../support/smoke.js';
 import type { Session } from '../../../src/runtime/session.js';
 
 const MODEL = 'test/fixtures/models/distilbert-sst2';
