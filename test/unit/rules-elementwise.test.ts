@@ -3,13 +3,12 @@
  * with the backward graph built by the rule alone ("rule") and by the builder ("builder").
  * Tolerance: |g - fd| <= TOL * (1 + |fd|), with TOL = 1e-5 (float32 graph, float64 FD).
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { elementwiseRules } from '../../src/autodiff/rules/elementwise.js';
 import { Graph } from '../../src/onnx/ir.js';
-import { gradcheck, noteWorst, ruleGradients, offGpuOps, worstByOp, WEBGPU_CHECKS, type GradCase, type GradMode, type InputSpec } from './helpers/gradcheck.js';
+import { describeRuleChecks, ruleGradients, type GradCase, type InputSpec } from './helpers/gradcheck.js';
 
 const TOL = 1e-5;
-const MODES: GradMode[] = ['rule', 'builder'];
 
 /** Shape pairs for binary ops: equal, trailing-dim broadcast both ways, size-1 dims, [1], rank 0. */
 const BROADCASTS: [number[], number[]][] = [
@@ -98,29 +97,7 @@ const CASES: [string, GradCase][] = [
 /** Cases whose rule also runs with every non-1 dim hidden behind a symbol. */
 const SYMBOLIC = CASES.filter(([, c]) => c.inputs.some((s) => s.dims.length >= 2));
 
-describe('elementwise backward rules vs float64 finite differences', () => {
-  for (const mode of MODES) {
-    // The builder's projection head multiplies by a float32 input, so only float32 outputs go through it.
-    const cases = mode === 'builder' ? CASES.filter(([, c]) => !c.outputDtypes) : CASES;
-    it.each(cases)(`%s (${mode})`, async (_name, c) => {
-      const r = await gradcheck(c, mode);
-      noteWorst(c.op, r);
-      expect(r.worst).toBeLessThan(TOL);
-      expect(offGpuOps(r.backwardOps)).toEqual([]);
-    });
-  }
-  it.each(SYMBOLIC)('%s (rule, symbolic dims)', async (_name, c) => {
-    const r = await gradcheck({ ...c, symbolic: true }, 'rule');
-    expect(r.worst).toBeLessThan(TOL);
-    expect(offGpuOps(r.backwardOps)).toEqual([]);
-  });
-  // Backward nodes alone on the WebGPU EP with CPU fallback disabled: creation fails if any runs on the CPU.
-  const gpuCases = CASES.filter(([, c]) => !c.outputDtypes);
-  it.runIf(WEBGPU_CHECKS).each(gpuCases)('%s (webgpu, no CPU fallback)', async (_name, c) => {
-    const r = await gradcheck(c, 'webgpu');
-    expect(r.worst).toBeLessThan(TOL);
-  });
-});
+describeRuleChecks('elementwise backward rules vs float64 finite differences', CASES, { tol: TOL, symbolicCases: SYMBOLIC });
 
 describe('elementwise conventions at kinks and ties (exact values)', () => {
   it('Relu passes nothing at 0, Abs has slope 0 at 0', async () => {
@@ -212,6 +189,3 @@ describe('elementwise rules without a gradient', () => {
   });
 });
 
-afterAll(() => {
-  console.log(`max |g - fd| per op: ${JSON.stringify(Object.fromEntries([...worstByOp].map(([k, v]) => [k, Number(v.toExponential(2))])))}`);
-});

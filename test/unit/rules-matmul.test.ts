@@ -3,11 +3,9 @@
  * kernels), with the backward graph built by the rule alone and by the builder.
  * Tolerance: |g - fd| <= 1e-5 * (1 + |fd|).
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { gradcheck, noteWorst, offGpuOps, worstByOp, WEBGPU_CHECKS, type GradCase, type GradMode } from './helpers/gradcheck.js';
+import { describeRuleChecks, type GradCase } from './helpers/gradcheck.js';
 
 const TOL = 1e-5;
-const MODES: GradMode[] = ['rule', 'builder'];
 
 const MATMUL_SHAPES: [number[], number[]][] = [
   [[3, 4], [4, 5]],
@@ -71,28 +69,5 @@ CASES.push([
   { op: 'MatMul', inputs: [{ name: 'a', dims: [2, 3, 4] }, { name: 'b', dims: [4, 5], constant: true }] },
 ]);
 
-describe('MatMul/Gemm backward rules vs float64 finite differences', () => {
-  for (const mode of MODES) {
-    it.each(CASES)(`%s (${mode})`, async (_name, c) => {
-      const r = await gradcheck(c, mode);
-      noteWorst(c.op, r);
-      expect(r.worst).toBeLessThan(TOL);
-      expect(offGpuOps(r.backwardOps)).toEqual([]);
-    });
-  }
-  it.each(CASES)('%s (rule, symbolic dims)', async (_name, c) => {
-    const r = await gradcheck({ ...c, symbolic: true }, 'rule');
-    expect(r.worst).toBeLessThan(TOL);
-    expect(offGpuOps(r.backwardOps)).toEqual([]);
-  });
-  // Backward nodes alone on the WebGPU EP with CPU fallback disabled: creation fails if any runs on the CPU.
-  const gpuCases = CASES.filter(([, c]) => !c.outputDtypes);
-  it.runIf(WEBGPU_CHECKS).each(gpuCases)('%s (webgpu, no CPU fallback)', async (_name, c) => {
-    const r = await gradcheck(c, 'webgpu');
-    expect(r.worst).toBeLessThan(TOL);
-  });
-});
+describeRuleChecks('MatMul/Gemm backward rules vs float64 finite differences', CASES, { tol: TOL });
 
-afterAll(() => {
-  console.log(`max |g - fd| per op: ${JSON.stringify(Object.fromEntries([...worstByOp].map(([k, v]) => [k, Number(v.toExponential(2))])))}`);
-});

@@ -3,11 +3,9 @@
  * float64 finite differences (ORT's double kernels), with the backward graph built by the
  * rule alone and by the builder. Tolerance: |g - fd| <= 1e-5 * (1 + |fd|).
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { gradcheck, noteWorst, offGpuOps, worstByOp, WEBGPU_CHECKS, type GradCase, type GradMode, type InputSpec } from './helpers/gradcheck.js';
+import { describeRuleChecks, type GradCase, type InputSpec } from './helpers/gradcheck.js';
 
 const TOL = 1e-5;
-const MODES: GradMode[] = ['rule', 'builder'];
 const X: InputSpec = { name: 'x', dims: [2, 3, 4], range: [-2, 2] };
 
 const CASES: [string, GradCase][] = [];
@@ -84,28 +82,5 @@ for (const dims of [[2, 3], [2, 3, 4], [2, 3, 2, 2]]) {
   ]);
 }
 
-describe('normalization backward rules vs float64 finite differences', () => {
-  for (const mode of MODES) {
-    it.each(CASES)(`%s (${mode})`, async (_name, c) => {
-      const r = await gradcheck(c, mode);
-      noteWorst(c.op, r);
-      expect(r.worst).toBeLessThan(TOL);
-      expect(offGpuOps(r.backwardOps)).toEqual([]);
-    });
-  }
-  it.each(CASES)('%s (rule, symbolic dims)', async (_name, c) => {
-    const r = await gradcheck({ ...c, symbolic: true }, 'rule');
-    expect(r.worst).toBeLessThan(TOL);
-    expect(offGpuOps(r.backwardOps)).toEqual([]);
-  });
-  // Backward nodes alone on the WebGPU EP with CPU fallback disabled: creation fails if any runs on the CPU.
-  const gpuCases = CASES.filter(([, c]) => !c.outputDtypes);
-  it.runIf(WEBGPU_CHECKS).each(gpuCases)('%s (webgpu, no CPU fallback)', async (_name, c) => {
-    const r = await gradcheck(c, 'webgpu');
-    expect(r.worst).toBeLessThan(TOL);
-  });
-});
+describeRuleChecks('normalization backward rules vs float64 finite differences', CASES, { tol: TOL });
 
-afterAll(() => {
-  console.log(`max |g - fd| per op: ${JSON.stringify(Object.fromEntries([...worstByOp].map(([k, v]) => [k, Number(v.toExponential(2))])))}`);
-});

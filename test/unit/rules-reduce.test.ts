@@ -3,11 +3,10 @@
  * double kernels), with the backward graph built by the rule alone and by the builder; plus
  * exact checks of the ReduceMax/ReduceMin tie convention. Tolerance: |g - fd| <= 1e-5 * (1 + |fd|).
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { gradcheck, noteWorst, ruleGradients, offGpuOps, worstByOp, WEBGPU_CHECKS, type GradCase, type GradMode, type InputSpec } from './helpers/gradcheck.js';
+import { describe, expect, it } from 'vitest';
+import { describeRuleChecks, ruleGradients, type GradCase, type InputSpec } from './helpers/gradcheck.js';
 
 const TOL = 1e-5;
-const MODES: GradMode[] = ['rule', 'builder'];
 const X: InputSpec = { name: 'x', dims: [2, 3, 4] };
 
 /** Axes lists to try, including negative and unsorted ones. */
@@ -45,28 +44,7 @@ for (const exclusive of [0, 1]) {
   }
 }
 
-describe('reduction backward rules vs float64 finite differences', () => {
-  for (const mode of MODES) {
-    it.each(CASES)(`%s (${mode})`, async (_name, c) => {
-      const r = await gradcheck(c, mode);
-      noteWorst(c.op, r);
-      expect(r.worst).toBeLessThan(TOL);
-      expect(offGpuOps(r.backwardOps)).toEqual([]);
-    });
-  }
-    it.each(CASES)('%s (rule, symbolic dims)', async (_name, c) => {
-    const r = await gradcheck({ ...c, symbolic: true }, 'rule');
-    expect(r.worst).toBeLessThan(TOL);
-    expect(offGpuOps(r.backwardOps)).toEqual([]);
-  });
-  // Backward nodes alone on the WebGPU EP with CPU fallback disabled: creation fails if any runs on the CPU.
-  // ReduceMean over run-time axes counts its elements with int64 Shape math, which runs on the CPU by design.
-  const gpuCases = CASES.filter(([, c]) => !(c.op === 'ReduceMean' && c.inputs.some((s) => s.dtype === 'int64' && !s.constant)));
-  it.runIf(WEBGPU_CHECKS).each(gpuCases)('%s (webgpu, no CPU fallback)', async (_name, c) => {
-    const r = await gradcheck(c, 'webgpu');
-    expect(r.worst).toBeLessThan(TOL);
-  });
-});
+describeRuleChecks('reduction backward rules vs float64 finite differences', CASES, { tol: TOL });
 
 describe('ReduceMax/ReduceMin tie convention (exact values)', () => {
   it('splits the gradient evenly among tied maxima of each slice', async () => {
@@ -85,6 +63,3 @@ describe('ReduceMax/ReduceMin tie convention (exact values)', () => {
   });
 });
 
-afterAll(() => {
-  console.log(`max |g - fd| per op: ${JSON.stringify(Object.fromEntries([...worstByOp].map(([k, v]) => [k, Number(v.toExponential(2))])))}`);
-});

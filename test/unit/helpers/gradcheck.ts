@@ -9,6 +9,7 @@
  */
 import { mulberry32 } from '../../../src/attribution/noise-tunnel.js';
 import * as ort from 'onnxruntime-node';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildGradientGraph } from '../../../src/autodiff/build.js';
 import { unbroadcast } from '../../../src/autodiff/broadcast.js';
 import { vjpRules } from '../../../src/autodiff/rules/index.js';
@@ -420,4 +421,36 @@ export const worstByOp = new Map<string, number>();
 /** Records a result under a label (usually the op type). */
 export function noteWorst(label: string, r: GradResult): void {
   worstByOp.set(label, Math.max(worstByOp.get(label) ?? 0, ...Object.values(r.errors).map((e) => e.maxAbs)));
+}
+
+/**
+ * The standard checks of a family of rules: every case through the rule alone and through the
+ * builder, the rule again with dims hidden behind symbols, and (opt-in, GS_WEBGPU=1) the backward
+ * nodes alone on the WebGPU EP with CPU fallback disabled. Prints the worst error per op.
+ */
+export function describeRuleChecks(title: string, cases: [string, GradCase][], opts: { tol: number; symbolicCases?: [string, GradCase][] }): void {
+  describe(title, () => {
+    for (const mode of ['rule', 'builder'] as GradMode[]) {
+      // The builder's projection head multiplies by a float32 input, so only float32 outputs go through it.
+      const modeCases = mode === 'builder' ? cases.filter(([, c]) => !c.outputDtypes) : cases;
+      it.each(modeCases)(`%s (${mode})`, async (_name, c) => {
+        const r = await gradcheck(c, mode);
+        noteWorst(c.op, r);
+        expect(r.worst).toBeLessThan(opts.tol);
+        expect(offGpuOps(r.backwardOps)).toEqual([]);
+      });
+    }
+    it.each(opts.symbolicCases ?? cases)('%s (rule, symbolic dims)', async (_name, c) => {
+      const r = await gradcheck({ ...c, symbolic: true }, 'rule');
+      expect(r.worst).toBeLessThan(opts.tol);
+      expect(offGpuOps(r.backwardOps)).toEqual([]);
+    });
+    it.runIf(WEBGPU_CHECKS).each(cases.filter(([, c]) => !c.outputDtypes))('%s (webgpu, no CPU fallback)', async (_name, c) => {
+      const r = await gradcheck(c, 'webgpu');
+      expect(r.worst).toBeLessThan(opts.tol);
+    });
+  });
+  afterAll(() => {
+    console.log(`max |g - fd| per op: ${JSON.stringify(Object.fromEntries([...worstByOp].map(([k, v]) => [k, Number(v.toExponential(2))])))}`);
+  });
 }
