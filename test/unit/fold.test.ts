@@ -2,6 +2,7 @@
  * Constant folding: evaluator semantics on hand-built graphs, then every fixture model run in
  * onnxruntime-node before and after folding (outputs must be identical) with fewer nodes.
  */
+import { modelFeeds } from './helpers/model-feeds.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -97,32 +98,6 @@ describe('foldConstants on hand-built graphs', () => {
   });
 });
 
-function inputFeeds(model: OnnxModel, batch: number, seq: number, seed0: number): Record<string, ort.Tensor> {
-  const feeds: Record<string, ort.Tensor> = {};
-  let seed = seed0;
-  const rand = (): number => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
-  for (const v of model.graph.inputs) {
-    if (v.name === 'pixel_values') {
-      const n = batch * 3 * 224 * 224;
-      feeds[v.name] = new ort.Tensor('float32', Float32Array.from({ length: n }, () => rand() * 2 - 1), [batch, 3, 224, 224]);
-      continue;
-    }
-    const data = new BigInt64Array(batch * seq);
-    for (let b = 0; b < batch; b++) {
-      for (let t = 0; t < seq; t++) {
-        const i = b * seq + t;
-        if (v.name === 'input_ids') data[i] = BigInt(t === 0 ? 0 : 3 + Math.floor(rand() * 700));
-        else if (v.name === 'attention_mask') data[i] = b > 0 && t >= seq - 2 ? 0n : 1n;
-        else data[i] = t >= Math.floor(seq / 2) ? 1n : 0n;
-      }
-    }
-    feeds[v.name] = new ort.Tensor('int64', data, [batch, seq]);
-  }
-  return feeds;
-}
 
 async function run(model: OnnxModel, feeds: Record<string, ort.Tensor>): Promise<Record<string, Float32Array>> {
   const session = await ort.InferenceSession.create(encodeModel(model).bytes);
@@ -150,7 +125,7 @@ async function checkFold(name: string, inputShapes: Record<string, Dim[]>, shape
   const again = inferShapes(folded.graph, inputShapes);
   for (const n of folded.graph.nodes) for (const o of n.outputs) expect(again.types.get(o)?.shape, o).toBeDefined();
   for (const [batch, seq] of shapes) {
-    const feeds = inputFeeds(original, batch, seq, batch * 31 + seq);
+    const feeds = modelFeeds(original, batch, seq, batch * 31 + seq);
     const a = await run(original, feeds);
     const b = await run(folded, feeds);
     expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());

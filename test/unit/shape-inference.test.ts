@@ -3,12 +3,13 @@
  * symbolic shape arithmetic), then every fixture model checked against onnxruntime-node with
  * every intermediate tensor exposed as a graph output.
  */
+import { modelFeeds } from './helpers/model-feeds.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { Graph, type Dim } from '../../src/onnx/ir.js';
-import { decodeModel, encodeModel, type OnnxModel } from '../../src/onnx/model-io.js';
+import { decodeModel, encodeModel } from '../../src/onnx/model-io.js';
 import { evalDim, inferShapes, type ShapeInfo } from '../../src/onnx/shape-inference.js';
 import { f32, i64 } from '../../src/onnx/tensor.js';
 
@@ -251,32 +252,6 @@ class Checker {
   }
 }
 
-function inputFeeds(model: OnnxModel, batch: number, seq: number): Record<string, ort.Tensor> {
-  const feeds: Record<string, ort.Tensor> = {};
-  let seed = 7;
-  const rand = (): number => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
-  for (const v of model.graph.inputs) {
-    if (v.name === 'pixel_values') {
-      const n = batch * 3 * 224 * 224;
-      feeds[v.name] = new ort.Tensor('float32', Float32Array.from({ length: n }, () => rand() * 2 - 1), [batch, 3, 224, 224]);
-      continue;
-    }
-    const data = new BigInt64Array(batch * seq);
-    for (let b = 0; b < batch; b++) {
-      for (let t = 0; t < seq; t++) {
-        const i = b * seq + t;
-        if (v.name === 'input_ids') data[i] = BigInt(t === 0 ? 0 : 3 + Math.floor(rand() * 700));
-        else if (v.name === 'attention_mask') data[i] = b > 0 && t >= seq - 2 ? 0n : 1n;
-        else data[i] = t >= Math.floor(seq / 2) ? 1n : 0n;
-      }
-    }
-    feeds[v.name] = new ort.Tensor('int64', data, [batch, seq]);
-  }
-  return feeds;
-}
 
 /** Runs the model with every node output exposed as a graph output. */
 async function runAll(path: string, batch: number, seq: number): Promise<Map<string, ort.Tensor>> {
@@ -293,7 +268,7 @@ async function runAll(path: string, batch: number, seq: number): Promise<Map<str
   }
   const session = await ort.InferenceSession.create(encodeModel(model).bytes);
   try {
-    const result = await session.run(inputFeeds(model, batch, seq));
+    const result = await session.run(modelFeeds(model, batch, seq));
     return new Map(Object.entries(result));
   } finally {
     await session.release();
