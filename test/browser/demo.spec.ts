@@ -258,15 +258,17 @@ test.describe('demo', () => {
   });
 });
 
+/** Runs `vite build --mode <mode>` into a fresh temp folder (named by the config's env variable) and returns it. */
+function buildInto(mode: 'cdn' | 'demo', outVariable: string): string {
+  const out = mkdtempSync(join(tmpdir(), `gradscope-${mode}-`));
+  execFileSync('npx', ['vite', 'build', '--mode', mode, '--logLevel', 'error'], { cwd: REPO, env: { ...process.env, [outVariable]: out }, stdio: 'pipe' });
+  return out;
+}
+
 test.describe('CDN bundle', () => {
   let out = '';
   test.beforeAll(() => {
-    out = mkdtempSync(join(tmpdir(), 'gradscope-cdn-'));
-    execFileSync('npx', ['vite', 'build', '--mode', 'cdn', '--logLevel', 'error'], {
-      cwd: REPO,
-      env: { ...process.env, GRADSCOPE_CDN_OUT: out },
-      stdio: 'pipe',
-    });
+    out = buildInto('cdn', 'GRADSCOPE_CDN_OUT');
   });
   test.afterAll(() => {
     if (out) rmSync(out, { recursive: true, force: true });
@@ -341,12 +343,7 @@ test('the static example renders pre-computed results with the network cut off',
 test.describe('built demo (dist/demo)', () => {
   let out = '';
   test.beforeAll(() => {
-    out = mkdtempSync(join(tmpdir(), 'gradscope-demo-'));
-    execFileSync('npx', ['vite', 'build', '--mode', 'demo', '--logLevel', 'error'], {
-      cwd: REPO,
-      env: { ...process.env, GRADSCOPE_DEMO_OUT: out },
-      stdio: 'pipe',
-    });
+    out = buildInto('demo', 'GRADSCOPE_DEMO_OUT');
   });
   test.afterAll(() => {
     if (out) rmSync(out, { recursive: true, force: true });
