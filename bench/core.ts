@@ -12,6 +12,8 @@ import { ImageClassificationExplainer } from '../src/explainers/image-classifica
 import { SequenceClassificationExplainer } from '../src/explainers/sequence-classification.js';
 import { TokenClassificationExplainer } from '../src/explainers/token-classification.js';
 import type { TextModel } from '../src/explainers/text-model.js';
+import { maxAbsChange } from '../src/attribution/auto-steps.js';
+import type { AutoStepsInfo, ImageClassificationResult } from '../src/types.js';
 import { Graph } from '../src/onnx/ir.js';
 import { encodeModel } from '../src/onnx/model-io.js';
 import { f32 } from '../src/onnx/tensor.js';
@@ -19,7 +21,7 @@ import type { Device } from '../src/runtime/ort.js';
 import { createSession } from '../src/runtime/session.js';
 
 /** The case kinds. */
-export type CaseKind = 'sequence' | 'token' | 'image' | 'auto';
+export type CaseKind = 'sequence' | 'token' | 'image' | 'auto' | 'auto-image';
 
 /** One benchmark case. */
 export interface CaseSpec {
@@ -55,7 +57,7 @@ export interface CaseResult {
   cachedLoadMs: number;
   warmupMs: number;
   /** 'auto' cases: node count accepted, convergence, and the max abs difference to the nSteps answer. */
-  auto?: { nSteps: number; evaluations: number; converged: boolean; maxDiff: number; referenceMs: number };
+  auto?: { nSteps: number; evaluations: number; converged: boolean; stoppedBy: string; maxDiff: number; referenceMs: number };
 }
 
 const WORDS = 'the film was a quiet and careful study of people who live far from the city and work the land every day'.split(' ');
@@ -123,6 +125,20 @@ export async function runCase(spec: CaseSpec, device: Device, externalData?: boo
   const init = { device, localOnly: true, ...(externalData !== undefined ? { externalData } : {}) };
   const times: number[] = [];
   let rec = chunkRecorder();
+  if (spec.kind === 'auto-image') {
+    const ex = await ImageClassificationExplainer.fromPretrained(spec.model, init);
+    const input = { pixelValues: benchPixels(), shape: [1, 3, 224, 224] };
+    const explain = (nSteps: number | 'auto'): Promise<ImageClassificationResult> => ex.explain(input, { attributionType: 'IG', nSteps, index: 0, tolerance: 1e-3 });
+    const [, warmupMs] = await timeIt(() => explain(spec.warmupSteps ?? spec.nSteps));
+    const [ref, referenceMs] = await timeIt(() => explain(spec.nSteps));
+    let last = ref;
+    for (let i = 0; i < spec.runs; i++) {
+      const [r, ms] = await timeIt(() => explain('auto'));
+      times.push(ms);
+      last = r;
+    }
+    return autoCaseResult(spec, device, times, last.autoSteps, maxAbsChange(maxScaled(last.attributions), maxScaled(ref.attributions)), referenceMs, { tokens: 197, loadMs: 0, cachedLoadMs: 0, warmupMs });
+  }
   if (spec.kind === 'image') {
     const [ex, loadMs] = await timeIt(() => ImageClassificationExplainer.fromPretrained(spec.model, init));
     const [, cachedLoadMs] = await timeIt(() => ImageClassificationExplainer.fromPretrained(spec.model, init));
@@ -163,13 +179,8 @@ export async function runCase(spec: CaseSpec, device: Device, externalData?: boo
       times.push(ms);
       last = r;
     }
-    const info = last.autoSteps ?? { nSteps: spec.nSteps, evaluations: spec.nSteps, converged: false };
-    let maxDiff = 0;
-    last.wordAttributions.forEach((w, i) => (maxDiff = Math.max(maxDiff, Math.abs(w[1] - ref.wordAttributions[i][1]))));
-    return {
-      id: spec.id, device, times, medianMs: median(times), evaluations: info.evaluations, chunkRows: [], tokens: T, targets: 1, loadMs, cachedLoadMs, warmupMs,
-      auto: { ...info, maxDiff, referenceMs },
-    };
+    const maxDiff = maxAbsChange(last.wordAttributions.map((w) => w[1]), ref.wordAttributions.map((w) => w[1]));
+    return autoCaseResult(spec, device, times, last.autoSteps, maxDiff, referenceMs, { tokens: T, loadMs, cachedLoadMs, warmupMs });
   }
   const explain = (nSteps: number, onProgress?: (d: number, t: number) => void): Promise<unknown> => ex.explain(text, { nSteps, ...(onProgress ? { onProgress } : {}) });
   const [, warmupMs] = await timeIt(() => explain(spec.warmupSteps ?? spec.nSteps));
@@ -178,6 +189,28 @@ export async function runCase(spec: CaseSpec, device: Device, externalData?: boo
     times.push((await timeIt(() => explain(spec.nSteps, rec.onProgress)))[1]);
   }
   return { id: spec.id, device, times, medianMs: median(times), evaluations: spec.nSteps, chunkRows: [2, ...rec.rows], tokens: T, targets: 1, loadMs, cachedLoadMs, warmupMs };
+}
+
+function maxScaled(a: Float32Array): Float64Array {
+  const m = a.reduce((x, v) => Math.max(x, Math.abs(v)), 0);
+  return Float64Array.from(a, (v) => v / m);
+}
+
+function autoCaseResult(
+  spec: CaseSpec,
+  device: Device,
+  times: number[],
+  info: AutoStepsInfo | undefined,
+  maxDiff: number,
+  referenceMs: number,
+  rest: Pick<CaseResult, 'tokens' | 'loadMs' | 'cachedLoadMs' | 'warmupMs'>,
+): CaseResult {
+  // A missing autoSteps would be a bug in the explainer: report it as not converged, loudly.
+  const i = info ?? { nSteps: spec.nSteps, evaluations: spec.nSteps, converged: false, stoppedBy: 'missing' };
+  return {
+    id: spec.id, device, times, medianMs: median(times), evaluations: i.evaluations, chunkRows: [], targets: 1, ...rest,
+    auto: { nSteps: i.nSteps, evaluations: i.evaluations, converged: i.converged, stoppedBy: i.stoppedBy, maxDiff, referenceMs },
+  };
 }
 
 /** Shape of the peak MatMul: [M, K] x [K, N]. */

@@ -20,6 +20,28 @@ export type Task =
   | 'token-classification'
   | 'image-classification';
 
+/**
+ * How `nSteps: 'auto'` chose the count (present only with `'auto'`).
+ *
+ * @example
+ * ```ts
+ * const r = await explainer.explain('Great film', { nSteps: 'auto' });
+ * r.autoSteps; // { nSteps: 5, evaluations: 8, converged: true, stoppedBy: 'agreement', errorEstimate: 2e-4 }
+ * ```
+ */
+export interface AutoStepsInfo {
+  /** Gauss-Legendre node count of the returned answer. */
+  nSteps: number;
+  /** Path points evaluated over every count tried (per explained target; summed over zero-shot labels). */
+  evaluations: number;
+  /** Whether the tolerance was met (false: the schedule ran out; the last answer is returned). */
+  converged: boolean;
+  /** 'agreement': two counts agreed; 'extrapolation': geometric convergence predicted the error; 'schedule-end': neither. */
+  stoppedBy: 'agreement' | 'extrapolation' | 'schedule-end';
+  /** Estimated max abs error of the returned (normalised) attributions. */
+  errorEstimate: number;
+}
+
 /** Fields every text result carries. */
 export interface TextResultBase {
   /** Tokens as the tokenizer produced them (byte-level marker `Ġ` removed). */
@@ -32,6 +54,8 @@ export interface TextResultBase {
   model?: string;
   /** Optional ground-truth label, shown in the "True Label" column. */
   trueLabel?: string;
+  /** Only with `nSteps: 'auto'`: how the count was chosen. */
+  autoSteps?: AutoStepsInfo;
 }
 
 /** Result of {@link SequenceClassificationExplainer} and the pairwise explainer. */
@@ -46,11 +70,6 @@ export interface SequenceClassificationResult extends TextResultBase {
   attributionClassName: string;
   /** Convergence delta: sum(attributions) - (F(x) - F(x')). */
   delta: number;
-  /**
-   * Only with `nSteps: 'auto'`: the Gauss-Legendre node count accepted, the path points
-   * evaluated over every count tried, and whether the tolerance was met.
-   */
-  autoSteps?: { nSteps: number; evaluations: number; converged: boolean };
 }
 
 /** Result of the multi-label explainer: one attribution list per label. */
@@ -121,6 +140,8 @@ export interface ImageClassificationResult {
   attributionClassName: string;
   /** Convergence delta (IG only). */
   delta?: number;
+  /** Only with `nSteps: 'auto'` (IG): how the count was chosen. */
+  autoSteps?: AutoStepsInfo;
   /** The model input the attributions refer to, [1, 3, H, W], when kept. */
   pixelValues?: Float32Array;
   task?: Task;

@@ -3,18 +3,30 @@
  *
  * Gauss-Legendre nodes do not nest (the n-point nodes are not among the 2n-point ones), so every
  * node count is a fresh integration and the cost is the SUM of the counts tried. The schedule
- * therefore starts small and grows geometrically: a run that converges at the second count of
- * 3, 5 costs 8 evaluations, against 50 for the default. The stopping test compares the two
- * most recent counts: when the largest change of any compared value (the normalised word
- * attributions) is at most `tolerance`, the answer of the LARGER count is returned. For the
- * smooth integrands of IG, the Gauss-Legendre error falls exponentially with n, so the
- * difference |A(n) - A(1.6 n)| is essentially the error of A(n), and A(1.6 n) is closer still to
- * the limit; the test is conservative for the answer it returns. Integrands with kinks (ReLU
- * on the path) converge only algebraically: there the test still only stops once two counts
- * agree, which costs more counts, not a wrong claim.
+ * therefore starts small and grows geometrically (3, 5, 8, 13, ...). After each count two tests
+ * may stop it; the answer returned is always that of the LAST count evaluated:
  *
- * If the last count of the schedule is reached without meeting the tolerance, its answer is
- * returned with `converged: false` (never a silent claim of convergence).
+ * - agreement: the largest change of any compared value (e.g. the normalised word attributions)
+ *   against the previous count is at most `tolerance`, and the evaluator's known error (`check`,
+ *   IG's completeness gap) is not far above it. The change is essentially the error of the
+ *   previous, smaller count, so the test is conservative for the answer it returns.
+ * - extrapolation (from the third count on): for the smooth integrands of IG the Gauss-Legendre
+ *   error falls geometrically with the node count, err(n) ~ C q^n. The last two changes give q
+ *   per node, and err(last) ~ change(last) * q^(n_last - n_prev). The test accepts when twice
+ *   that estimate is within `tolerance`, and only under clear geometric convergence: q <= 1/2
+ *   and the last change within 10x the tolerance, so one extrapolation never spans more than
+ *   an order of magnitude, and only when the evaluator's `check` (IG's completeness gap, an
+ *   exact error of one functional) is within tolerance / 50. This is the same kind of
+ *   heuristic QUADPACK uses to turn a Gauss/Kronrod difference into an estimate for the better
+ *   rule; it saves one whole count, which is what brings smooth-but-slowly-converging
+ *   integrands (ViT-base) under a third of 50 evaluations.
+ *
+ * Integrands with kinks or jumps (a ReLU on the path makes the gradient jump) converge only
+ * algebraically: their changes shrink slowly (q near 1) and their completeness gap stays
+ * large, so in practice only the agreement test stops them. Both tests are estimates, not
+ * bounds: on jumpy integrands two counts can agree by chance (about 6% of the synthetic cases
+ * above ended up to 4.5x outside the tolerance, with or without extrapolation). If the schedule runs out first, the last
+ * answer is returned with `converged: false` (never a silent claim of convergence).
  *
  * Pure logic over an evaluator: no ONNX, usable with any integrand.
  *
@@ -40,16 +52,29 @@ export interface AutoStepsEvaluation<R> {
   values: ArrayLike<number>;
   /** The full result of this count, handed back for the count that is accepted. */
   result: R;
+  /**
+   * The known error of this count on one functional of the values, in their units: IG's
+   * completeness gap (sum of the attributions minus F(x) - F(x')) after the same scaling. No
+   * test stops while |check| > 10 x tolerance, and the extrapolation test runs only when it is
+   * given and |check| <= tolerance / 50: jumps and spikes in the integrand (ReLUs, a zero vector
+   * entering LayerNorm) leave errors that early changes do not show, but the gap does.
+   */
+  check?: number;
 }
 
 /** Options of {@link autoSteps}. */
 export interface AutoStepsOptions {
-  /** Stop when the max abs change between successive counts is at most this (default 1e-3). */
+  /** Stop when the compared values are within this of the limit (default 1e-3; see the module docs). */
   tolerance?: number;
   /** Node counts to try, strictly increasing (default {@link DEFAULT_AUTO_STEPS}). */
   schedule?: readonly number[];
+  /** Allow the extrapolation test (default true); false: stop on agreement only. */
+  extrapolate?: boolean;
   signal?: AbortSignal;
 }
+
+/** Which test stopped {@link autoSteps}. */
+export type AutoStepsStop = 'agreement' | 'extrapolation' | 'schedule-end';
 
 /** Outcome of {@link autoSteps}. */
 export interface AutoStepsResult<R> {
@@ -61,8 +86,58 @@ export interface AutoStepsResult<R> {
   evaluations: number;
   /** Whether the tolerance was met (false: the schedule ran out). */
   converged: boolean;
-  /** Each count tried and the max abs change against the previous count (NaN for the first). */
-  history: { nSteps: number; change: number }[];
+  /** The test that stopped the schedule. */
+  stoppedBy: AutoStepsStop;
+  /**
+   * Estimated max abs error of the accepted answer: the extrapolated error, or for agreement the
+   * last change (an upper estimate); for 'schedule-end' the last change.
+   */
+  errorEstimate: number;
+  /** Each count tried: the max abs change against the previous count (NaN for the first), the extrapolated error and the evaluator's check (NaN where none). */
+  history: { nSteps: number; change: number; extrapolated: number; check: number }[];
+}
+
+/** Largest per-node error ratio the extrapolation test trusts (clear geometric convergence). */
+const MAX_RATE = 0.5;
+/** The extrapolation must span at most this factor between the last change and the tolerance. */
+const MAX_SPAN = 10;
+/** Margin on the extrapolated error. */
+const SAFETY = 2;
+/**
+ * The evaluator's known error must be this small a fraction of the tolerance. Measured on
+ * synthetic integrands (a smooth part plus 1 to 30 ReLU-like jumps of 1e-4 to 1e-1, 2,000
+ * cases): at 1/2 about half of the extrapolations overshot the tolerance, at 1/10 one in
+ * two, at 1/50 none; on smooth integrands 1/50 still extrapolates where it matters (ViT).
+ */
+const CHECK_FRACTION = 1 / 50;
+/**
+ * Agreement is accepted only while the known error is at most this many tolerances. DeBERTa's
+ * NLI fixture integrated from its zero pad embedding agrees between 3 and 5 nodes to 3e-4 while
+ * its gap is 43 (8e-2 from the 50-node answer); smooth fixtures show gaps below 1e-5 there and
+ * DistilBERT's ReLU head below 2e-3.
+ */
+const AGREEMENT_CHECK = 10;
+
+/**
+ * Extrapolated error of the newest count from the last two changes, assuming err(n) ~ C q^n;
+ * NaN when the changes do not show clear geometric convergence.
+ *
+ * `counts` are n_{k-2}, n_{k-1}, n_k; `changes` are |A(n_{k-1}) - A(n_{k-2})| and
+ * |A(n_k) - A(n_{k-1})|, estimates of err(n_{k-2}) and err(n_{k-1}).
+ *
+ * @example
+ * ```ts
+ * extrapolatedError([3, 5, 8], [4e-2, 6e-3]); // q = 0.39 per node: about 3.6e-4
+ * ```
+ */
+export function extrapolatedError(counts: readonly [number, number, number], changes: readonly [number, number]): number {
+  const [n0, n1, n2] = counts;
+  const [c0, c1] = changes;
+  if (!(c0 > 0) || !(c1 >= 0) || !(c1 < c0) || !Number.isFinite(c0)) return NaN;
+  if (c1 === 0) return 0;
+  const q = (c1 / c0) ** (1 / (n1 - n0));
+  if (!(q <= MAX_RATE)) return NaN;
+  return c1 * q ** (n2 - n1);
 }
 
 /** Largest |a_i - b_i|; Infinity when the lengths differ (not comparable means not converged). */
@@ -104,20 +179,39 @@ export async function autoSteps<R>(
       throw new RangeError(`the schedule must be strictly increasing positive integers, got ${schedule.join(', ')}`);
     }
   }
-  const history: { nSteps: number; change: number }[] = [];
+  const extrapolate = options.extrapolate ?? true;
+  const history: AutoStepsResult<R>['history'] = [];
   let evaluations = 0;
   let previous: AutoStepsEvaluation<R> | undefined;
-  for (const n of schedule) {
+  for (let i = 0; i < schedule.length; i++) {
+    const n = schedule[i];
     if (options.signal?.aborted) throw abortError(options.signal);
     const current = await evaluate(n);
     evaluations += n;
     const change = previous ? maxAbsChange(previous.values, current.values) : NaN;
-    history.push({ nSteps: n, change });
-    if (previous && change <= tolerance) return { result: current.result, nSteps: n, evaluations, converged: true, history };
+    const extrapolated =
+      extrapolate && i >= 2 ? extrapolatedError([schedule[i - 2], schedule[i - 1], n], [history[i - 1].change, change]) : NaN;
+    history.push({ nSteps: n, change, extrapolated, check: current.check ?? NaN });
+    const done = (stoppedBy: AutoStepsStop, errorEstimate: number): AutoStepsResult<R> => ({
+      result: current.result,
+      nSteps: n,
+      evaluations,
+      converged: stoppedBy !== 'schedule-end',
+      stoppedBy,
+      errorEstimate,
+      history,
+    });
+    // A known error (the completeness gap) far above the tolerance vetoes any stop: counts can
+    // agree by chance when the integrand spikes between their nodes (a zero vector entering
+    // LayerNorm at the baseline), and the gap is what shows it.
+    const plausible = current.check === undefined || Math.abs(current.check) <= AGREEMENT_CHECK * tolerance;
+    if (previous && change <= tolerance && plausible) return done('agreement', change);
+    const consistent = current.check !== undefined && Math.abs(current.check) <= CHECK_FRACTION * tolerance;
+    if (consistent && SAFETY * extrapolated <= tolerance && change <= MAX_SPAN * tolerance) return done('extrapolation', extrapolated);
+    if (i === schedule.length - 1) return done('schedule-end', change);
     previous = current;
   }
-  // Unreachable with an empty schedule (rejected above); the last count is the best answer there is.
-  const last = previous as AutoStepsEvaluation<R>;
-  return { result: last.result, nSteps: schedule[schedule.length - 1], evaluations, converged: false, history };
+  // Unreachable: the schedule has at least two counts and the last one returns.
+  throw new Error('autoSteps: empty schedule');
 }
 

@@ -125,7 +125,8 @@ export interface ImageTaskInput {
   localOnly: boolean;
   index?: number | undefined;
   className?: string | undefined;
-  nSteps?: number | undefined;
+  nSteps?: number | 'auto' | undefined;
+  tolerance?: number | undefined;
   internalBatchSize?: number | undefined;
   method?: string | undefined;
   image?: ImageCliOptions | undefined;
@@ -153,6 +154,7 @@ export async function runImageTask(o: ImageTaskInput): Promise<{ result: ImageCl
   if (o.index !== undefined) opts.index = o.index;
   if (o.className !== undefined) opts.className = o.className;
   if (o.nSteps !== undefined) opts.nSteps = o.nSteps;
+  if (o.tolerance !== undefined) opts.tolerance = o.tolerance;
   if (o.internalBatchSize !== undefined) opts.internalBatchSize = o.internalBatchSize;
   if (o.method !== undefined) opts.method = o.method as IntegrationMethod;
   const result = await ex.explain(raw, opts);

@@ -18,7 +18,8 @@ Zero-shot:    --labels a,b,c [--hypothesis-template "this text is about {} ."] [
 QA:           --question "..." --context "..."
 Tokens:       [--ignored-labels O,B-MISC] [--ignored-indexes 0,15]
 Target:       [--index N | --class-name NAME]
-Integration:  [--embedding-type word|position|embeddings (QA)] [--n-steps N] [--internal-batch-size N]
+Integration:  [--embedding-type word|position|embeddings (QA)] [--n-steps N|auto [--tolerance T]]
+              [--internal-batch-size N]
               [--method gausslegendre|riemann_left|riemann_right|riemann_middle|riemann_trapezoid]
               [--flip-sign] [--compat transformers-interpret] [--truncation]
 ${IMAGE_USAGE}
@@ -67,6 +68,7 @@ function parse(argv: string[]): { command: string | undefined; help: boolean; op
       'class-name': { type: 'string' },
       'embedding-type': { type: 'string' },
       'n-steps': { type: 'string' },
+      tolerance: { type: 'string' },
       'internal-batch-size': { type: 'string' },
       method: { type: 'string' },
       'flip-sign': { type: 'boolean' },
@@ -93,6 +95,12 @@ function parse(argv: string[]): { command: string | undefined; help: boolean; op
     if (!Number.isInteger(n)) throw new InputError(`--${name} must be an integer, got "${v}".`);
     return n;
   };
+  const positive = (name: string, v: string | undefined): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!(n > 0 && Number.isFinite(n))) throw new InputError(`--${name} must be a positive number, got "${v}".`);
+    return n;
+  };
   // Comma-separated lists: `--labels finance,sports`; blanks around commas are dropped.
   const list = (v: string | undefined): string[] | undefined => (v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
   const ints = (name: string, v: string | undefined): number[] | undefined => list(v)?.map((x) => {
@@ -108,7 +116,8 @@ function parse(argv: string[]): { command: string | undefined; help: boolean; op
     index: int('index', values.index),
     className: values['class-name'],
     embeddingType: values['embedding-type'],
-    nSteps: int('n-steps', values['n-steps']),
+    nSteps: values['n-steps'] === 'auto' ? 'auto' : int('n-steps', values['n-steps']),
+    tolerance: positive('tolerance', values.tolerance),
     internalBatchSize: int('internal-batch-size', values['internal-batch-size']),
     method: values.method,
     flipSign: values['flip-sign'] ?? false,

@@ -26,7 +26,9 @@ export interface CliOptions {
   index?: number | undefined;
   className?: string | undefined;
   embeddingType?: string | undefined;
-  nSteps?: number | undefined;
+  /** A count, or 'auto' (`--n-steps auto`, with `--tolerance`). */
+  nSteps?: number | 'auto' | undefined;
+  tolerance?: number | undefined;
   internalBatchSize?: number | undefined;
   method?: string | undefined;
   flipSign: boolean;
@@ -59,12 +61,13 @@ function need<T>(v: T | undefined, flag: string, task: string): T {
   return v;
 }
 
-function common(o: CliOptions): { nSteps?: number; internalBatchSize?: number; method?: IntegrationMethod; compat?: 'transformers-interpret'; truncation?: boolean } {
+function common(o: CliOptions): { nSteps?: number | 'auto'; tolerance?: number; internalBatchSize?: number; method?: IntegrationMethod; compat?: 'transformers-interpret'; truncation?: boolean } {
   if (o.compat !== undefined && o.compat !== 'transformers-interpret') {
     throw new InputError(`--compat only takes "transformers-interpret", got "${o.compat}".`, { code: 'bad-compat' });
   }
   return {
     ...(o.nSteps !== undefined ? { nSteps: o.nSteps } : {}),
+    ...(o.tolerance !== undefined ? { tolerance: o.tolerance } : {}),
     ...(o.internalBatchSize !== undefined ? { internalBatchSize: o.internalBatchSize } : {}),
     ...(o.method !== undefined ? { method: o.method as IntegrationMethod } : {}),
     ...(o.compat !== undefined ? { compat: 'transformers-interpret' as const } : {}),

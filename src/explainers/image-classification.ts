@@ -24,6 +24,7 @@ import { LoadedModel, type LoadModelOptions } from './loaded-model.js';
 import { argmax } from './sequence-classification.js';
 import { rowsPerRun } from './memory.js';
 import { checkCommon } from './text-model.js';
+import { withSteps, type StepsMeasure } from './steps.js';
 
 /** Options given when an image explainer is created. */
 export interface ImageExplainerInit extends LoadModelOptions {
@@ -74,8 +75,14 @@ export interface ImageExplainOptions {
   className?: string;
   /** Labels replacing the explainer's for this call (one per model output). */
   customLabels?: string[] | Record<number, string>;
-  /** IG integration steps (default 50). Not used by IGNT. */
-  nSteps?: number;
+  /**
+   * IG integration steps (default 50). Not used by IGNT. `'auto'`: Gauss-Legendre counts 3, 5,
+   * 8, 13, ... until the attributions, scaled so the largest |value| is 1, are within
+   * `tolerance` (see `attribution/auto-steps.ts`); the result's `autoSteps` says how it stopped.
+   */
+  nSteps?: number | 'auto';
+  /** With `nSteps: 'auto'`: the max abs error accepted on the max-scaled attributions (default 1e-3). */
+  tolerance?: number;
   /** Rows (path points) per model run; unset: chosen to fit memory. Does not change results. */
   internalBatchSize?: number | null;
   /** Quadrature rule (default 'gausslegendre', as captum). */
@@ -88,6 +95,23 @@ export interface ImageExplainOptions {
 /** The explained scalar: the raw logit of the class (transformers-interpret uses no softmax for images). */
 const HEAD: HeadSpec = { kind: 'classification', activation: 'identity' };
 const DEFAULT_IMAGE_SIZE = 224;
+
+/**
+ * What 'auto' compares: attributions over their largest |value| (the scale heatmaps are read
+ * at). The check is the completeness gap relative to the attributions' total mass: with ~150k
+ * pixels the gap in max units adds up every pixel's error, so it is scaled to the L1 norm.
+ */
+function imageMeasure(a: Float64Array, fDiff: number): StepsMeasure {
+  let m = 0;
+  let l1 = 0;
+  let sum = 0;
+  for (const v of a) {
+    m = Math.max(m, Math.abs(v));
+    l1 += Math.abs(v);
+    sum += v;
+  }
+  return { values: m > 0 ? a.map((v) => v / m) : a, check: l1 > 0 ? (sum - fDiff) / l1 : Infinity };
+}
 
 function isPixelValuesInput(v: unknown): v is PixelValuesInput {
   return typeof v === 'object' && v !== null && 'pixelValues' in v;
@@ -216,6 +240,9 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
     const type = opts.attributionType ?? 'IGNT';
     if (type !== 'IG' && type !== 'IGNT') throw new InputError(`attributionType must be 'IG' or 'IGNT', got ${JSON.stringify(type)}.`, { code: 'bad-attribution-type' });
     const nt = type === 'IGNT' ? checkNoiseTunnel(opts) : undefined;
+    if (nt && opts.nSteps === 'auto') {
+      throw new InputError("nSteps 'auto' applies to attributionType 'IG'; IGNT integrates each noisy copy with nStepsNoiseTunnel steps.", { code: 'bad-n-steps' });
+    }
     throwIfAborted(opts.signal);
 
     const { data: x, shape } = await this.pixelValues(image);
@@ -234,14 +261,18 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
     const size = x.length;
     let attributions: Float64Array;
     let delta: number | undefined;
+    let auto: ImageClassificationResult['autoSteps'];
     if (nt) {
       attributions = await this.noiseTunnel(x, shape, nClasses, target, nt, opts);
     } else {
-      attributions = await this.integrate(x, shape, nClasses, target, opts);
+      // F(x) - F(x'): the explained logit at the input and at the all-zero baseline (captum's delta).
+      const fDiff = logits[target] - logits[nClasses + target];
+      const ig = await withSteps(opts, (n) => this.integrate(x, shape, nClasses, target, n ?? 50, opts), (a) => imageMeasure(a, fDiff));
+      attributions = ig.result;
+      auto = ig.autoSteps;
       let total = 0;
       for (let i = 0; i < size; i++) total += attributions[i];
-      // F(x) - F(x'): the explained logit at the input and at the all-zero baseline (captum's delta).
-      delta = total - (logits[target] - logits[nClasses + target]);
+      delta = total - fDiff;
     }
 
     const probs = softmax(atInput);
@@ -256,6 +287,7 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
       pixelValues: x,
     };
     if (delta !== undefined) result.delta = delta;
+    if (auto) result.autoSteps = auto;
     this.last = result;
     return result;
   }
@@ -410,7 +442,7 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
   }
 
   /** Plain IG: (x - 0) * sum_k w_k dF/dx(a_k x), the sum over rows done in the graph. */
-  private async integrate(x: Float32Array, shape: readonly number[], nClasses: number, target: number, opts: ImageExplainOptions): Promise<Float64Array> {
+  private async integrate(x: Float32Array, shape: readonly number[], nClasses: number, target: number, nSteps: number, opts: ImageExplainOptions): Promise<Float64Array> {
     const { run, tensor } = await this.igParts('sum-batch');
     const input = tensor(x, [...shape]);
     const baseline = tensor(new Float32Array(x.length), [...shape]);
@@ -431,9 +463,9 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
       },
       {
         size: x.length,
-        nSteps: opts.nSteps ?? 50,
+        nSteps,
         method: opts.method ?? 'gausslegendre',
-        internalBatchSize: opts.internalBatchSize ?? this.defaultBatch('sum-batch', shape, nClasses, opts.nSteps ?? 50),
+        internalBatchSize: opts.internalBatchSize ?? this.defaultBatch('sum-batch', shape, nClasses, nSteps),
         ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       },

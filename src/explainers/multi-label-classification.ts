@@ -6,7 +6,7 @@ import { normalizeAttributions, toWordAttributions } from '../attribution/normal
 import { ModelError } from '../errors.js';
 import type { MultiLabelResult, WordAttribution } from '../types.js';
 import { sigmoid } from './head-eval.js';
-import { textIntegratedGradients } from './text-attribution.js';
+import { textIntegratedGradientsSteps } from './steps.js';
 import { buildSingleTextInputs } from './text/inputs.js';
 import {
   checkCommon,
@@ -66,15 +66,19 @@ export class MultiLabelClassificationExplainer extends TextExplainer<MultiLabelR
     const n = labels.length;
 
     // One target per label: the one-hot masks select sigmoid(logits)[label] row by row.
-    const ig = await textIntegratedGradients(this.text.model, {
-      rows,
-      cut,
-      head: { kind: 'classification', activation: 'sigmoid' },
-      targets: labels.map((_, i) => oneHot(n, i)),
-      maskShape: [n],
-      ...integrationOptions(opts),
-      compatDelta: compat.compat !== undefined,
-    });
+    const { result: ig, autoSteps } = await textIntegratedGradientsSteps(
+      this.text.model,
+      {
+        rows,
+        cut,
+        head: { kind: 'classification', activation: 'sigmoid' },
+        targets: labels.map((_, i) => oneHot(n, i)),
+        maskShape: [n],
+        ...integrationOptions(opts),
+        compatDelta: compat.compat !== undefined,
+      },
+      opts,
+    );
 
     // The original reports each label's probability from its last forward: the real input as
     // the attribution feeds it (in compat mode with its token types), which is alpha = 1 here.
@@ -87,6 +91,7 @@ export class MultiLabelClassificationExplainer extends TextExplainer<MultiLabelR
       deltas: {},
       tokens,
       inputIds: [...rows.inputIds],
+      ...(autoSteps ? { autoSteps } : {}),
     };
     labels.forEach((label, i) => {
       const t = ig.targets[i];

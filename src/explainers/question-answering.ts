@@ -6,7 +6,7 @@ import { normalizeAttributions, toWordAttributions } from '../attribution/normal
 import { ModelError } from '../errors.js';
 import type { QuestionAnsweringResult } from '../types.js';
 import { argmax, softmax } from './head-eval.js';
-import { textIntegratedGradients } from './text-attribution.js';
+import { textIntegratedGradientsSteps } from './steps.js';
 import { buildQuestionAnsweringInputs } from './text/inputs.js';
 import {
   checkCommon,
@@ -84,15 +84,19 @@ export class QuestionAnsweringExplainer extends TextExplainer<QuestionAnsweringR
     const rows = this.text.fitLength(context, opts.truncation, (c) => buildQuestionAnsweringInputs(this.text.tokenizer, question, c, compat), 'question and context');
 
     // Two targets in one batch: F = max start logit, then F = max end logit.
-    const ig = await textIntegratedGradients(this.text.model, {
-      rows,
-      cut,
-      head: { kind: 'span-max', outputs: [START, END] },
-      targets: [Float32Array.of(1, 0), Float32Array.of(0, 1)],
-      maskShape: [2],
-      ...integrationOptions(opts),
-      compatDelta: compat.compat !== undefined,
-    });
+    const { result: ig, autoSteps } = await textIntegratedGradientsSteps(
+      this.text.model,
+      {
+        rows,
+        cut,
+        head: { kind: 'span-max', outputs: [START, END] },
+        targets: [Float32Array.of(1, 0), Float32Array.of(0, 1)],
+        maskShape: [2],
+        ...integrationOptions(opts),
+        compatDelta: compat.compat !== undefined,
+      },
+      opts,
+    );
 
     // Positions come from the logits at the real input as the attribution feeds it (the original
     // calls the model with the same token types, positions and mask).
@@ -113,6 +117,7 @@ export class QuestionAnsweringExplainer extends TextExplainer<QuestionAnsweringR
       deltas: { start: ig.targets[0].delta, end: ig.targets[1].delta },
       tokens,
       inputIds: [...rows.inputIds],
+      ...(autoSteps ? { autoSteps } : {}),
     };
     this.last = result;
     return result;

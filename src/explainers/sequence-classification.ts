@@ -9,8 +9,8 @@ import { InputError } from '../errors.js';
 import type { SequenceClassificationResult } from '../types.js';
 import { forwardOutputs } from './forward.js';
 import { argmax, softmax, sigmoid } from './head-eval.js';
-import { textIntegratedGradients, type TextIgRequest, type TextIgResult, type TextRows } from './text-attribution.js';
-import { autoSteps, DEFAULT_AUTO_TOLERANCE } from '../attribution/auto-steps.js';
+import type { TextRows } from './text-attribution.js';
+import { textIntegratedGradientsSteps } from './steps.js';
 import { buildSingleTextInputs, buildTextPairInputs, type TextInputs } from './text/inputs.js';
 import { checkCommon, integrationOptions, oneHot, requireText, type CommonExplainOptions } from './text-model.js';
 import { TextExplainer } from './explainer-base.js';
@@ -67,7 +67,7 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
   }
 
   protected async explainRows(rows: TextInputs, opts: PairwiseExplainOptions, pairwise: boolean): Promise<SequenceClassificationResult> {
-    checkCommon(opts, true);
+    checkCommon(opts);
     const compat = opts.compat === 'transformers-interpret';
     const nLabels = Math.max(1, this.text.labels.length);
     const single = nLabels === 1;
@@ -89,32 +89,11 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
     }
 
     const flip = pairwise && single && opts.flipSign === true;
-    const request: TextIgRequest = {
-      rows: ids,
-      cut,
-      head,
-      targets: [oneHot(nLabels, target)],
-      maskShape: [nLabels],
-      ...integrationOptions(opts),
-      compatDelta: compat,
-    };
-    let ig: TextIgResult;
-    let auto: SequenceClassificationResult['autoSteps'];
-    if (opts.nSteps === 'auto') {
-      // One full integration per node count; the normalised word attributions are what users
-      // see, so they are what must stop moving.
-      const a = await autoSteps(
-        async (n) => {
-          const r = await textIntegratedGradients(this.text.model, { ...request, nSteps: n });
-          return { values: normalizeAttributions(r.targets[0].tokenSums, { flipSign: flip }).normalized, result: r };
-        },
-        { tolerance: opts.tolerance ?? DEFAULT_AUTO_TOLERANCE, ...(opts.signal ? { signal: opts.signal } : {}) },
-      );
-      ig = a.result;
-      auto = { nSteps: a.nSteps, evaluations: a.evaluations, converged: a.converged };
-    } else {
-      ig = await textIntegratedGradients(this.text.model, request);
-    }
+    const { result: ig, autoSteps: auto } = await textIntegratedGradientsSteps(
+      this.text.model,
+      { rows: ids, cut, head, targets: [oneHot(nLabels, target)], maskShape: [nLabels], ...integrationOptions(opts), compatDelta: compat },
+      opts,
+    );
     const t = ig.targets[0];
     const norm = normalizeAttributions(t.tokenSums, { flipSign: flip });
     const tokens = this.text.tokens(rows.inputIds);

@@ -20,9 +20,10 @@ export interface TextExplainerInit extends LoadModelOptions {
 /** Options of every explain call. */
 export interface CommonExplainOptions {
   /**
-   * Integration steps (default 50). `'auto'` (sequence classification only): Gauss-Legendre
-   * node counts 3, 5, 8, 13, ... until the normalised word attributions change by at most
-   * `tolerance` between successive counts (see `attribution/auto-steps.ts`).
+   * Integration steps (default 50). `'auto'`: Gauss-Legendre node counts 3, 5, 8, 13, ... until
+   * the normalised word attributions are within `tolerance` (two counts agree, or geometric
+   * convergence predicts it; see `attribution/auto-steps.ts`); the result's `autoSteps` says how
+   * it stopped. Progress restarts with each count tried.
    */
   nSteps?: number | 'auto';
   /** With `nSteps: 'auto'`: the max abs change of the normalised attributions accepted (default 1e-3). */
@@ -125,13 +126,9 @@ export function requireText(text: unknown, what = 'text'): string {
   return text;
 }
 
-/**
- * Validates the common options. `allowAuto`: the explainer supports `nSteps: 'auto'` (the
- * others reject it rather than silently integrating with the default count).
- */
-export function checkCommon(opts: CommonExplainOptions, allowAuto = false): void {
+/** Validates the common options. */
+export function checkCommon(opts: CommonExplainOptions): void {
   if (opts.nSteps === 'auto') {
-    if (!allowAuto) throw new InputError("nSteps 'auto' is supported by the sequence-classification explainers only; pass a number of steps.", { code: 'bad-n-steps' });
     if (opts.tolerance !== undefined && !(opts.tolerance > 0 && Number.isFinite(opts.tolerance))) {
       throw new InputError(`tolerance must be a positive number, got ${String(opts.tolerance)}.`, { code: 'bad-tolerance' });
     }

@@ -8,7 +8,7 @@ import { InputError } from '../errors.js';
 import type { TokenAttributionEntry, TokenClassificationResult } from '../types.js';
 import { argmax, softmax } from './head-eval.js';
 import { forwardOutputs } from './forward.js';
-import { textIntegratedGradients } from './text-attribution.js';
+import { textIntegratedGradientsSteps } from './steps.js';
 import { buildSingleTextInputs } from './text/inputs.js';
 import {
   checkCommon,
@@ -99,15 +99,12 @@ export class TokenClassificationExplainer extends TextExplainer<TokenClassificat
         m[i * C + predicted[i]] = 1;
         return m;
       });
-      const ig = await textIntegratedGradients(this.text.model, {
-        rows,
-        cut,
-        head: { kind: 'token-classification' },
-        targets,
-        maskShape: [T, C],
-        ...integrationOptions(opts),
-        compatDelta: compat.compat !== undefined,
-      });
+      const { result: ig, autoSteps } = await textIntegratedGradientsSteps(
+        this.text.model,
+        { rows, cut, head: { kind: 'token-classification' }, targets, maskShape: [T, C], ...integrationOptions(opts), compatDelta: compat.compat !== undefined },
+        opts,
+      );
+      if (autoSteps) result.autoSteps = autoSteps;
       const atInput = tokenRows(Object.values(ig.outputsAtInput)[0].data, T, C);
       result.wordAttributions = selected.map((i, k) => {
         const t = ig.targets[k];

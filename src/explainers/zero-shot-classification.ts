@@ -7,7 +7,8 @@ import { InputError, ModelError } from '../errors.js';
 import type { ZeroShotResult } from '../types.js';
 import { argmax, sigmoid, type OutputArrays } from './head-eval.js';
 import { forwardOutputs } from './forward.js';
-import { textIntegratedGradients } from './text-attribution.js';
+import { mergeAutoSteps, normalizedTokenSums, textIntegratedGradientsSteps } from './steps.js';
+import type { AutoStepsInfo } from '../types.js';
 import { DEFAULT_HYPOTHESIS_TEMPLATE, formatHypothesis } from './text/hypothesis.js';
 import { buildZeroShotInputs, zeroShotSliceEnd, type TextInputs } from './text/inputs.js';
 import {
@@ -130,23 +131,31 @@ export class ZeroShotClassificationExplainer extends TextExplainer<ZeroShotResul
       tokensByLabel: {},
     };
     const entailmentLogits: number[] = [];
+    const autos: (AutoStepsInfo | undefined)[] = [];
     // Each hypothesis is a different input (its ids differ), so each label is one integration.
     for (const [k, label] of candidates.entries()) {
       const rows = fit(undefined, hypotheses[k]);
       // Progress over the whole call: every label integrates the same number of rows.
       const progress = opts.onProgress;
-      const ig = await textIntegratedGradients(this.text.model, {
-        rows,
-        cut,
-        head: { kind: 'classification', activation: 'softmax' },
-        targets: [oneHot(nClasses, entailment)],
-        maskShape: [nClasses],
-        ...integrationOptions(opts),
-        ...(progress ? { onProgress: (done: number, total: number) => progress(k * total + done, candidates.length * total) } : {}),
-        compatDelta: compat.compat !== undefined,
-      });
+      const end = zeroShotSliceEnd(rows, { ...compat, includeHypothesis: opts.includeHypothesis === true });
+      const { result: ig, autoSteps } = await textIntegratedGradientsSteps(
+        this.text.model,
+        {
+          rows,
+          cut,
+          head: { kind: 'classification', activation: 'softmax' },
+          targets: [oneHot(nClasses, entailment)],
+          maskShape: [nClasses],
+          ...integrationOptions(opts),
+          ...(progress ? { onProgress: (done: number, total: number) => progress(k * total + done, candidates.length * total) } : {}),
+          compatDelta: compat.compat !== undefined,
+        },
+        opts,
+        (r) => normalizedTokenSums(r, end),
+      );
+      autos.push(autoSteps);
       const t = ig.targets[0];
-      const norm = normalizeAttributions(t.tokenSums, { end: zeroShotSliceEnd(rows, { ...compat, includeHypothesis: opts.includeHypothesis === true }) });
+      const norm = normalizeAttributions(t.tokenSums, { end });
       const tokens = this.text.tokens(rows.inputIds);
       result.wordAttributions[label] = toWordAttributions(tokens, norm.normalized);
       result.rawAttributions[label] = Array.from(norm.raw);
@@ -167,6 +176,8 @@ export class ZeroShotClassificationExplainer extends TextExplainer<ZeroShotResul
     const total = sig.reduce((a, b) => a + b, 0);
     candidates.forEach((l, i) => (result.labelScores[l] = sig[i] / total));
     result.predictedLabel = candidates[argmax(sig)];
+    const auto = mergeAutoSteps(autos);
+    if (auto) result.autoSteps = auto;
     this.last = result;
     return result;
   }

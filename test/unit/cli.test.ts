@@ -58,6 +58,18 @@ describe('gradscope explain: usage and errors', () => {
     expect(out).not.toMatch(/<mark[^>]*>[<>]<\/mark>/);
   });
 
+  test("--n-steps auto with --tolerance reports how the count was chosen; a bad tolerance is an error", async () => {
+    const base = ['explain', '--task', 'text-classification', '--model', path.join(MODELS_DIR, 'bert-3class'), '--local-only', '--device', 'cpu', '--text', 'I love you'];
+    const { code, out } = await cli([...base, '--n-steps', 'auto', '--tolerance', '1e-3']);
+    expect(code).toBe(0);
+    const json = JSON.parse(out) as { autoSteps?: { converged: boolean; evaluations: number; stoppedBy: string } };
+    expect(json.autoSteps?.converged).toBe(true);
+    expect(json.autoSteps?.evaluations).toBeLessThan(50);
+    const bad = await cli([...base, '--n-steps', 'auto', '--tolerance', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('--tolerance must be a positive number');
+  });
+
   test('missing text and unknown class name are errors with exit code 1', async () => {
     const base = ['explain', '--task', 'text-classification', '--model', path.join(MODELS_DIR, 'distilbert-sst2'), '--local-only', '--device', 'cpu'];
     const a = await cli(base);
