@@ -119,14 +119,15 @@ async function timeIt<T>(f: () => Promise<T>): Promise<[T, number]> {
   return [r, performance.now() - t0];
 }
 
-/** Runs one case on one device. */
+/** Runs one case on one device, then disposes its explainer (one process runs every case, and wasm has a 4 GiB heap). */
 export async function runCase(spec: CaseSpec, device: Device, externalData?: boolean): Promise<CaseResult> {
   // The browser loads external data only when asked (Node does it by default for local folders).
   const init = { device, localOnly: true, ...(externalData !== undefined ? { externalData } : {}) };
   const times: number[] = [];
   let rec = chunkRecorder();
   if (spec.kind === 'auto-image') {
-    const ex = await ImageClassificationExplainer.fromPretrained(spec.model, init);
+    const [ex, loadMs] = await timeIt(() => ImageClassificationExplainer.fromPretrained(spec.model, init));
+    const [, cachedLoadMs] = await timeIt(() => ImageClassificationExplainer.fromPretrained(spec.model, init));
     const input = { pixelValues: benchPixels(), shape: [1, 3, 224, 224] };
     const explain = (nSteps: number | 'auto'): Promise<ImageClassificationResult> => ex.explain(input, { attributionType: 'IG', nSteps, index: 0, tolerance: 1e-3 });
     const [, warmupMs] = await timeIt(() => explain(spec.warmupSteps ?? spec.nSteps));
@@ -137,7 +138,8 @@ export async function runCase(spec: CaseSpec, device: Device, externalData?: boo
       times.push(ms);
       last = r;
     }
-    return autoCaseResult(spec, device, times, last.autoSteps, maxAbsChange(maxScaled(last.attributions), maxScaled(ref.attributions)), referenceMs, { tokens: 197, loadMs: 0, cachedLoadMs: 0, warmupMs });
+    await ex.dispose();
+    return autoCaseResult(spec, device, times, last.autoSteps, maxAbsChange(maxScaled(last.attributions), maxScaled(ref.attributions)), referenceMs, { tokens: 197, loadMs, cachedLoadMs, warmupMs });
   }
   if (spec.kind === 'image') {
     const [ex, loadMs] = await timeIt(() => ImageClassificationExplainer.fromPretrained(spec.model, init));
@@ -150,6 +152,7 @@ export async function runCase(spec: CaseSpec, device: Device, externalData?: boo
       rec = chunkRecorder();
       times.push((await timeIt(() => explain(spec.nSteps, rec.onProgress)))[1]);
     }
+    await ex.dispose();
     return { id: spec.id, device, times, medianMs: median(times), evaluations: spec.nSteps, chunkRows: rec.rows, tokens: 197, targets: 1, loadMs, cachedLoadMs, warmupMs };
   }
   if (spec.kind === 'token') {
@@ -164,6 +167,7 @@ export async function runCase(spec: CaseSpec, device: Device, externalData?: boo
     }
     const T = spec.tokens ?? 16;
     const targets = ex.lastResult?.wordAttributions.length ?? T;
+    await ex.dispose();
     return { id: spec.id, device, times, medianMs: median(times), evaluations: spec.nSteps * targets, chunkRows: [2 * targets, ...rec.rows], tokens: T, targets, loadMs, cachedLoadMs, warmupMs };
   }
   const [ex, loadMs] = await timeIt(() => SequenceClassificationExplainer.fromPretrained(spec.model, init));
@@ -180,6 +184,7 @@ export async function runCase(spec: CaseSpec, device: Device, externalData?: boo
       last = r;
     }
     const maxDiff = maxAbsChange(last.wordAttributions.map((w) => w[1]), ref.wordAttributions.map((w) => w[1]));
+    await ex.dispose();
     return autoCaseResult(spec, device, times, last.autoSteps, maxDiff, referenceMs, { tokens: T, loadMs, cachedLoadMs, warmupMs });
   }
   const explain = (nSteps: number, onProgress?: (d: number, t: number) => void): Promise<unknown> => ex.explain(text, { nSteps, ...(onProgress ? { onProgress } : {}) });
@@ -188,6 +193,7 @@ export async function runCase(spec: CaseSpec, device: Device, externalData?: boo
     rec = chunkRecorder();
     times.push((await timeIt(() => explain(spec.nSteps, rec.onProgress)))[1]);
   }
+  await ex.dispose();
   return { id: spec.id, device, times, medianMs: median(times), evaluations: spec.nSteps, chunkRows: [2, ...rec.rows], tokens: T, targets: 1, loadMs, cachedLoadMs, warmupMs };
 }
 

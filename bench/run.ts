@@ -343,7 +343,7 @@ function tables(reports: BackendReport[], flops: Map<string, CaseFlops | undefin
       const orig = ORIGINAL_S[id];
       const steps = r.evaluations / r.targets;
       const label = steps !== 50 ? `${CASE_LABEL[id].replace('50 steps', `${steps} steps`)}` : CASE_LABEL[id];
-      const vs = orig !== undefined && steps === 50 ? `${fmt((orig * 1000) / r.medianMs, 1)}x faster` : '';
+      const vs = orig !== undefined && steps === 50 ? `${fmt((orig * 1000) / r.medianMs, 1)}x` : '';
       lines.push(
         `| ${label} | ${rep.backend} | ${fmt(r.medianMs)} | ${r.times.length} | ${fmt(evals, 1)} | ${fmt(total / 1e9, 1)} | ${fmt(gflops, 1)} | ${fmt(peak, 1)} | ${fmt((100 * gflops) / peak)}% | ${vs} |`,
       );

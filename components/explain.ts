@@ -147,7 +147,18 @@ export class GradscopeExplain extends LitElement {
     task: { type: String, reflect: true },
     model: { type: String, reflect: true },
     device: { type: String, reflect: true },
-    nSteps: { type: Number, attribute: 'n-steps' },
+    nSteps: {
+      attribute: 'n-steps',
+      converter: {
+        // `n-steps="auto"` or a count; anything else leaves the explainer's default.
+        fromAttribute: (v: string | null): number | 'auto' | undefined => {
+          if (v === null || v.trim() === '') return undefined;
+          if (v.trim() === 'auto') return 'auto';
+          const n = Number(v);
+          return Number.isInteger(n) && n > 0 ? n : undefined;
+        },
+      },
+    },
     localOnly: { type: Boolean, attribute: 'local-only' },
     options: {
       attribute: 'options',
@@ -185,8 +196,8 @@ export class GradscopeExplain extends LitElement {
   model = '';
   /** `auto` (WebGPU when available, else wasm), `webgpu` or `wasm`. */
   device = 'auto';
-  /** Integration steps (default: the explainer's, 50). */
-  nSteps: number | undefined;
+  /** Integration steps (default: the explainer's, 50), or `'auto'` (the count is chosen per input; see the result's `autoSteps`). */
+  nSteps: number | 'auto' | undefined;
   /** Never touch the network, even for Hub ids (they must be under transformers.js's localModelPath). */
   localOnly = false;
   /** Extra explain options of the task (`{"flipSign": true}`, `{"attributionType": "IG"}`, ...). */
@@ -365,7 +376,7 @@ export class GradscopeExplain extends LitElement {
     const args = form.args(inputs);
     const opts: Record<string, unknown> = {
       ...(this.options ?? {}),
-      ...(this.nSteps !== undefined && Number.isFinite(this.nSteps) ? { nSteps: this.nSteps } : {}),
+      ...(this.nSteps === 'auto' || (typeof this.nSteps === 'number' && Number.isInteger(this.nSteps) && this.nSteps > 0) ? { nSteps: this.nSteps } : {}),
       signal: controller.signal,
       onProgress: (done: number, total: number) => {
         if (this._controller === controller) this._setProgress({ stage: 'explain', done, total, fraction: total > 0 ? done / total : null });

@@ -1,6 +1,6 @@
 // The demo: every task on its bundled fixture model (offline), any Hub model when online, a
 // WebGPU / wasm switch and the time of each explanation. URL parameters preset it:
-// ?task=question-answering&device=wasm&steps=8
+// ?task=question-answering&device=wasm&steps=8 (or steps=auto)
 import '../components/index.js';
 import type { ExplainResultDetail, GradscopeExplain } from '../components/index.js';
 import { EXPLAINER_TASKS } from '../src/explainers/factory.js';
@@ -19,6 +19,7 @@ const $ = <T extends Element>(sel: string): T => {
 const explain = $<GradscopeExplain>('#explain');
 const taskBox = $<HTMLFieldSetElement>('#tasks');
 const stepsInput = $<HTMLInputElement>('#n-steps');
+const autoSteps = $<HTMLInputElement>('#auto-steps');
 const hubForm = $<HTMLFormElement>('#hub-form');
 const hubInput = $<HTMLInputElement>('#hub-model');
 const modelLine = $<HTMLElement>('#model-line');
@@ -92,12 +93,13 @@ function formatMs(ms: number): string {
 
 explain.addEventListener('gradscope-result', (e) => {
   const d = (e as CustomEvent<ExplainResultDetail>).detail;
-  const steps = explain.nSteps ?? 50;
-  lastTime.textContent = `Last explanation: ${formatMs(d.ms)} on ${d.device} (${steps} steps).`;
+  const auto = 'autoSteps' in d.result ? d.result.autoSteps : undefined;
+  const steps = auto ? `auto: ${auto.evaluations} evaluations${auto.converged ? '' : ', not converged'}` : `${explain.nSteps ?? 50} steps`;
+  lastTime.textContent = `Last explanation: ${formatMs(d.ms)} on ${d.device} (${steps}).`;
   lastTime.dataset.ms = String(d.ms);
   lastTime.dataset.device = d.device;
   const row = document.createElement('tr');
-  for (const cell of [taskForm(d.task).title, d.model, d.device, String(steps), formatMs(d.ms)]) {
+  for (const cell of [taskForm(d.task).title, d.model, d.device, steps, formatMs(d.ms)]) {
     const td = document.createElement('td');
     td.textContent = cell; // model ids are user text: never innerHTML
     row.append(td);
@@ -105,10 +107,13 @@ explain.addEventListener('gradscope-result', (e) => {
   timings.prepend(row);
 });
 
-stepsInput.addEventListener('change', () => {
+function applySteps(): void {
   const n = Number(stepsInput.value);
-  explain.nSteps = Number.isInteger(n) && n > 0 ? n : undefined;
-});
+  stepsInput.disabled = autoSteps.checked;
+  explain.nSteps = autoSteps.checked ? 'auto' : Number.isInteger(n) && n > 0 ? n : undefined;
+}
+stepsInput.addEventListener('change', applySteps);
+autoSteps.addEventListener('change', applySteps);
 
 hubForm.addEventListener('submit', (e) => {
   e.preventDefault();
@@ -126,11 +131,11 @@ $<HTMLButtonElement>('#use-fixture').addEventListener('click', () => {
 
 async function start(): Promise<void> {
   renderTaskList();
-  const steps = Number(params.get('steps') ?? stepsInput.value);
-  if (Number.isInteger(steps) && steps > 0) {
-    stepsInput.value = String(steps);
-    explain.nSteps = steps;
-  }
+  const stepsParam = params.get('steps');
+  const steps = Number(stepsParam ?? stepsInput.value);
+  if (stepsParam === 'auto') autoSteps.checked = true;
+  else if (Number.isInteger(steps) && steps > 0) stepsInput.value = String(steps);
+  applySteps();
   const gpu = await hasWebGpu();
   const webgpuRadio = $<HTMLInputElement>('#devices input[value="webgpu"]');
   if (!gpu) {

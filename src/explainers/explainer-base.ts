@@ -12,6 +12,18 @@ import { TextModel, type TextExplainerInit } from './text-model.js';
 export abstract class Explainer<R extends ExplanationResult> {
   protected last: R | undefined;
 
+  /**
+   * Frees the model's onnxruntime sessions (weights copied into native, wasm or GPU memory).
+   * Call it when the explainer is no longer needed, e.g. before loading another large model in
+   * a page; explaining afterwards is an error. The last result stays readable.
+   *
+   * @example
+   * const ex = await SequenceClassificationExplainer.fromPretrained('./models/distilbert-sst2');
+   * await ex.explain('I love you');
+   * await ex.dispose();
+   */
+  abstract dispose(): Promise<void>;
+
   /** The last result, or undefined before the first call. */
   get lastResult(): R | undefined {
     return this.last;
@@ -59,5 +71,9 @@ export abstract class TextExplainer<R extends ExplanationResult> extends Explain
   /** Class labels, in output order. */
   get labels(): string[] {
     return this.text.labels;
+  }
+
+  dispose(): Promise<void> {
+    return this.text.model.dispose();
   }
 }

@@ -204,6 +204,10 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
     return [...this.configLabels];
   }
 
+  dispose(): Promise<void> {
+    return this.model.dispose();
+  }
+
   /** The processor's normalisation, to draw `pixelValues` as the image the model saw (see `visualizeImage`). */
   get pixelNormalization(): { mean: number[]; std: number[] } | undefined {
     return this.preprocessor?.normalization;

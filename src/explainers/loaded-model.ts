@@ -7,7 +7,7 @@ import { buildIntegratedGradientsGraph, type AttributionReduction, type IgGraph 
 import { findCut, findEmbeddingGathers, type CutKind, type CutPoint } from '../autodiff/cut-points.js';
 import type { HeadSpec } from '../autodiff/spec.js';
 import { subgraph } from '../autodiff/surgery.js';
-import { ModelError } from '../errors.js';
+import { InputError, ModelError } from '../errors.js';
 import { decodeModel, encodeModel, type OnnxModel } from '../onnx/model-io.js';
 import type { Device } from '../runtime/ort.js';
 import { createSession, type ExternalDataFile, type Session } from '../runtime/session.js';
@@ -38,6 +38,7 @@ export const EXPOSED = { position: 'gs_position_ids', tokenType: 'gs_token_type_
 /** A loaded model and its cached sessions. */
 export class LoadedModel {
   private sessions = new Map<string, Promise<Session>>();
+  private disposed = false;
   private igGraphs = new Map<string, IgGraph>();
 
   private constructor(
@@ -107,7 +108,22 @@ export class LoadedModel {
     return findEmbeddingGathers(this.onnx.graph).some((e) => e.role === role);
   }
 
+  /**
+   * Releases every onnxruntime session of this model (their native or wasm memory); later
+   * explanations fail with a clear error. Safe to call twice.
+   */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    // A session that failed to be created has nothing to release.
+    await Promise.all(all.map((s) => s.then((x) => x.release(), () => undefined)));
+  }
+
   private session(key: string, make: () => OnnxModel | Uint8Array): Promise<Session> {
+    if (this.disposed) {
+      return Promise.reject(new InputError('This explainer was disposed. Create a new one with fromPretrained().', { code: 'disposed' }));
+    }
     let s = this.sessions.get(key);
     if (!s) {
       const built = make();

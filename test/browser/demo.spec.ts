@@ -234,6 +234,33 @@ test.describe('demo', () => {
     await expect(page.locator('gradscope-explain [role="status"]')).toContainText('on wasm');
   });
 
+  test("steps=auto: the element integrates with nSteps 'auto' and the demo shows the evaluations (wasm)", async ({ page }) => {
+    await page.goto('/demo/?task=text-classification&device=wasm&steps=auto');
+    await page.waitForSelector('body[data-ready="true"]');
+    await expect(page.locator('#auto-steps')).toBeChecked();
+    await expect(page.locator('#n-steps')).toBeDisabled();
+    expect(await page.evaluate(() => (document.querySelector('gradscope-explain') as HTMLElement & { nSteps: unknown }).nSteps)).toBe('auto');
+    await page.locator('gradscope-explain button[type="submit"]').click();
+    const r = await waitForResult(page, 'wasm');
+    const auto = (r as { autoSteps?: { evaluations: number; converged: boolean } }).autoSteps;
+    expect(auto?.evaluations).toBeGreaterThan(0);
+    await expect(page.locator('#last-time')).toContainText(`auto: ${auto?.evaluations} evaluations`);
+    // The attribute form parses too.
+    const parsed = await page.evaluate(() => {
+      const el = document.createElement('gradscope-explain') as HTMLElement & { nSteps: unknown };
+      document.body.append(el);
+      el.setAttribute('n-steps', 'auto');
+      const a = el.nSteps;
+      el.setAttribute('n-steps', '12');
+      const b = el.nSteps;
+      el.setAttribute('n-steps', 'lots');
+      const c = el.nSteps;
+      el.remove();
+      return [a, b, c ?? null];
+    });
+    expect(parsed).toEqual(['auto', 12, null]);
+  });
+
   test('image task: a picked file is explained (wasm) and drawn', async ({ page }) => {
     await page.goto(`/demo/?task=image-classification&device=wasm&steps=${STEPS}`);
     await page.waitForSelector('body[data-ready="true"]');

@@ -146,6 +146,15 @@ describe('bad input gets a typed error that says what to do', () => {
     const r = await ex.explain('I love you, I like you', { nSteps: 5 });
     expect(r.wordAttributions.length).toBe(9);
   });
+
+  test('dispose() frees the sessions: explaining afterwards is a clear error; twice is fine', async () => {
+    const ex = await SequenceClassificationExplainer.fromPretrained(path.join(MODELS_DIR, 'distilbert-sst2'), { device, localOnly: true });
+    const r = await ex.explain('I love you', { nSteps: 3 });
+    await ex.dispose();
+    await ex.dispose();
+    await expect(ex.explain('I love you', { nSteps: 3 })).rejects.toMatchObject({ code: 'disposed' });
+    expect(ex.lastResult).toBe(r);
+  });
 });
 
 describe('visualize()', () => {
