@@ -107,9 +107,11 @@ const MAX_SPAN = 10;
 const SAFETY = 2;
 /**
  * The evaluator's known error must be this small a fraction of the tolerance. Measured on
- * synthetic integrands (a smooth part plus 1 to 30 ReLU-like jumps of 1e-4 to 1e-1, 2,000
- * cases): at 1/2 about half of the extrapolations overshot the tolerance, at 1/10 one in
- * two, at 1/50 none; on smooth integrands 1/50 still extrapolates where it matters (ViT).
+ * synthetic integrands (a smooth part plus 1 to 30 ReLU-like jumps of 1e-4 to 1e-1 shared by
+ * all components, 2,000 cases per run): with a gate of 1/2, 157 stops were extrapolated and 73
+ * of them missed the tolerance; 1/10: 36 and 17; 1/50: 5 and 0 in one run, 13 and 5 (at most
+ * 2.3x the tolerance) in another. At 1/50 extrapolated misses are about 0.25% of the cases,
+ * against 5.5% for agreement alone on the same integrands.
  */
 const CHECK_FRACTION = 1 / 50;
 /**
