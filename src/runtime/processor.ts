@@ -353,15 +353,7 @@ function planOutputSize(plan: PilPreprocessPlan): { height: number; width: numbe
 function toRgb(image: RawImageLike): Uint8Image {
   const { width, height, channels, data } = image;
   if (channels === 3) return { data, width, height, channels: 3 };
-  const out = new Uint8Array(width * height * 3);
-  for (let i = 0; i < width * height; i++) {
-    const s = i * channels;
-    const grey = channels <= 2;
-    out[i * 3] = data[s];
-    out[i * 3 + 1] = grey ? data[s] : data[s + 1];
-    out[i * 3 + 2] = grey ? data[s] : data[s + 2];
-  }
-  return { data: out, width, height, channels: 3 };
+  return { data: expandChannels(image, new Uint8Array(width * height * 3), 3), width, height, channels: 3 };
 }
 
 /**
@@ -528,15 +520,24 @@ function describe(v: unknown): string {
  * ```
  */
 export function rawImageToRgba(image: RawImageLike): RgbaImage {
+  const { width, height } = image;
+  return { width, height, data: expandChannels(image, new Uint8ClampedArray(width * height * 4), 4) };
+}
+
+/**
+ * Writes 1-4 channel pixels into `out` as RGB (3) or RGBA (4): grey is repeated over RGB, the
+ * source alpha (2 or 4 channels) is kept for RGBA, else opaque.
+ */
+function expandChannels<T extends Uint8Array | Uint8ClampedArray>(image: RawImageLike, out: T, outChannels: 3 | 4): T {
   const { width, height, channels, data } = image;
-  const out = new Uint8ClampedArray(width * height * 4);
+  const grey = channels <= 2;
   for (let i = 0; i < width * height; i++) {
     const s = i * channels;
-    const grey = channels <= 2;
-    out[i * 4] = data[s];
-    out[i * 4 + 1] = grey ? data[s] : data[s + 1];
-    out[i * 4 + 2] = grey ? data[s] : data[s + 2];
-    out[i * 4 + 3] = channels === 2 ? data[s + 1] : channels === 4 ? data[s + 3] : 255;
+    const o = i * outChannels;
+    out[o] = data[s];
+    out[o + 1] = grey ? data[s] : data[s + 1];
+    out[o + 2] = grey ? data[s] : data[s + 2];
+    if (outChannels === 4) out[o + 3] = channels === 2 ? data[s + 1] : channels === 4 ? data[s + 3] : 255;
   }
-  return { width, height, data: out };
+  return out;
 }

@@ -286,6 +286,18 @@ test.describe('demo', () => {
 });
 
 /** Runs `vite build --mode <mode>` into a fresh temp folder (named by the config's env variable) and returns it. */
+/** Aborts every request that leaves `origin` (offline, as a static site with no network), and lists them. */
+async function onlyOrigin(page: Page, origin: string): Promise<string[]> {
+  const foreign: string[] = [];
+  await page.route('**', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin)) return route.continue();
+    foreign.push(url);
+    return route.abort();
+  });
+  return foreign;
+}
+
 function buildInto(mode: 'cdn' | 'demo', outVariable: string): string {
   const out = mkdtempSync(join(tmpdir(), `gradscope-${mode}-`));
   execFileSync('npx', ['vite', 'build', '--mode', mode, '--logLevel', 'error'], { cwd: REPO, env: { ...process.env, [outVariable]: out }, stdio: 'pipe' });
@@ -319,13 +331,7 @@ test.describe('CDN bundle', () => {
 <body><gradscope-explain task="text-classification" model="/models/distilbert-sst2" device="${device}" n-steps="${STEPS}" text="I love you, I like you"></gradscope-explain></body></html>`,
         },
       });
-      const foreign: string[] = [];
-      await page.route('**', (route) => {
-        const url = route.request().url();
-        if (url.startsWith(server.origin)) return route.continue();
-        foreign.push(url);
-        return route.abort();
-      });
+      const foreign = await onlyOrigin(page, server.origin);
       try {
         await page.goto(`${server.origin}/index.html`);
         await page.locator('gradscope-explain button[type="submit"]').click();
@@ -378,13 +384,7 @@ test.describe('built demo (dist/demo)', () => {
 
   test('works from a plain static server under a sub-path, offline', async ({ page }) => {
     const server = await startStaticServer({ mounts: { '/some/path/': out } });
-    const foreign: string[] = [];
-    await page.route('**', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(server.origin)) return route.continue();
-      foreign.push(url);
-      return route.abort();
-    });
+    const foreign = await onlyOrigin(page, server.origin);
     try {
       await page.goto(`${server.origin}/some/path/index.html?task=text-classification&device=wasm&steps=${STEPS}`);
       await page.waitForSelector('body[data-ready="true"]');

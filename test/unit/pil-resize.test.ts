@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { PilResample, pilResize, type PilResampleFilter, type Uint8Image } from '../../src/runtime/pil-resize.js';
-import { loadImagePreprocessor, pilPreprocess, pilPreprocessPlan, readImage } from '../../src/runtime/processor.js';
+import { loadImagePreprocessor, pilPreprocess, pilPreprocessPlan, rawImageToRgba, readImage } from '../../src/runtime/processor.js';
 import { FIXTURES_DIR, MODELS_DIR, REFERENCE_DIR } from './text-reference-fixtures.js';
 
 const TEST_PNG = path.join(REFERENCE_DIR, 'test.png');
@@ -211,5 +211,15 @@ describe('which processors get the Python-exact path', () => {
     const x = Math.fround(128 * (1 / 255));
     expect(grey.data[1]).toBe(Math.fround(Math.fround(x - Math.fround(0.485)) / Math.fround(0.229)));
     expect(grey.data[4 + 1]).toBe(Math.fround(Math.fround(x - Math.fround(0.456)) / Math.fround(0.224)));
+  });
+});
+
+describe('rawImageToRgba (drawing the original image)', () => {
+  test('grey spreads over RGB, source alpha is kept, missing alpha is opaque', () => {
+    const px = (channels: 1 | 2 | 3 | 4, data: number[]) => Array.from(rawImageToRgba({ data: Uint8Array.from(data), width: 1, height: 1, channels }).data);
+    expect(px(1, [7])).toEqual([7, 7, 7, 255]);
+    expect(px(2, [7, 9])).toEqual([7, 7, 7, 9]);
+    expect(px(3, [1, 2, 3])).toEqual([1, 2, 3, 255]);
+    expect(px(4, [1, 2, 3, 4])).toEqual([1, 2, 3, 4]);
   });
 });
