@@ -6,6 +6,7 @@
 import { Graph, type Dim, type Node, type TensorType, type ValueInfo } from '../onnx/ir.js';
 import type { OnnxModel } from '../onnx/model-io.js';
 import { foldConstants } from '../onnx/fold.js';
+import { foldIfs } from '../onnx/fold-if.js';
 import { inferShapes, type ShapeInfo } from '../onnx/shape-inference.js';
 import { isFloat, readNumbers, sizeOf, type ConstTensor } from '../onnx/tensor.js';
 import { appendHead } from './head.js';
@@ -79,6 +80,7 @@ export function buildGradientGraph(model: OnnxModel, opts: GradientGraphOptions)
   if (g.opset >= 13 && g.opset < MIN_BUILT_OPSET) g.opset = MIN_BUILT_OPSET;
   // Shape arithmetic folded now never reaches the device (int64 ops run on the CPU in WebGPU builds).
   foldConstants(g);
+  foldIfs(g);
   const preInfo = inferShapes(g);
   for (const w of opts.wrt) {
     const t = preInfo.types.get(w);
