@@ -40,6 +40,16 @@ export function appendHead(g: Graph, head: HeadSpec): string {
       f = reduce(g, 'ReduceSum', g.op('Mul', [both, GS.targetMask]), [1], false);
       break;
     }
+    case 'causal-lm': {
+      // Select the position first, so the log-softmax runs over one [B, V] row instead of [B, T, V].
+      const logits = named(head.output);
+      g.inputs.push({ name: GS.positionMask, dtype: 'float32', shape: ['batch_size', 'sequence_length'] });
+      g.inputs.push({ name: GS.targetMask, dtype: 'float32', shape: ['batch_size', 'vocab_size'] });
+      const atPosition = reduce(g, 'ReduceSum', g.op('Mul', [logits, g.op('Unsqueeze', [GS.positionMask, g.constI64([2])])]), [1], false);
+      const logProbs = g.op('LogSoftmax', [atPosition], { axis: -1 });
+      f = reduce(g, 'ReduceSum', g.op('Mul', [logProbs, GS.targetMask]), [1], false);
+      break;
+    }
     case 'projection': {
       const out = named(head.output);
       const t = g.outputs.find((v) => v.name === out);
