@@ -8,6 +8,7 @@ import { GradscopeError, InputError } from '../errors.js';
 import { runTask, TASKS, type CliOptions } from './tasks.js';
 import { toJson } from './json.js';
 import { IMAGE_CLI_OPTIONS, IMAGE_USAGE, parseImageCliOptions } from './image-task.js';
+import { GENERATION_CLI_OPTIONS, GENERATION_USAGE, parseGenerationCliOptions, runGenerationTask } from './generation-task.js';
 
 const USAGE = `Usage: gradscope explain --task <task> --model <folder | hub id> [options]
 
@@ -23,6 +24,7 @@ Integration:  [--embedding-type word|position|embeddings (QA)] [--n-steps N|auto
               [--method gausslegendre|riemann_left|riemann_right|riemann_middle|riemann_trapezoid]
               [--flip-sign] [--compat transformers-interpret] [--truncation]
 ${IMAGE_USAGE}
+${GENERATION_USAGE}
 Runtime:      [--device auto|cpu|wasm|webgpu] [--local-only]
 Output:       [--format json|html] [--out FILE]
 `;
@@ -41,7 +43,8 @@ export async function main(argv: string[], io: { stdout: (s: string) => void; st
     return parsed.help ? 0 : 2;
   }
   try {
-    const { result, html } = await runTask(parsed.options);
+    const o = parsed.options;
+    const { result, html } = o.task === 'text-generation' ? await runGenerationTask(o) : await runTask(o);
     const text = parsed.options.format === 'html' ? await html() : `${JSON.stringify(toJson({ ...result, task: parsed.options.task, model: parsed.options.model }), null, 2)}\n`;
     if (parsed.options.out) await writeFile(parsed.options.out, text);
     else io.stdout(text);
@@ -86,6 +89,7 @@ function parse(argv: string[]): { command: string | undefined; help: boolean; op
       'ignored-labels': { type: 'string' },
       'ignored-indexes': { type: 'string' },
       ...IMAGE_CLI_OPTIONS,
+      ...GENERATION_CLI_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -135,6 +139,7 @@ function parse(argv: string[]): { command: string | undefined; help: boolean; op
     ignoredLabels: list(values['ignored-labels']),
     ignoredIndexes: ints('ignored-indexes', values['ignored-indexes']),
     image: parseImageCliOptions(values),
+    generation: parseGenerationCliOptions(values),
   };
   if (options.format !== 'json' && options.format !== 'html') throw new InputError(`--format must be json or html, got "${options.format}".`);
   return { command: positionals[0], help: values.help ?? false, options };

@@ -4,6 +4,7 @@
 import type { IntegrationMethod } from '../attribution/quadrature.js';
 import { InputError } from '../errors.js';
 import { runImageTask, type ImageCliOptions } from './image-task.js';
+import type { GenerationCliOptions } from './generation-task.js';
 import { MultiLabelClassificationExplainer } from '../explainers/multi-label-classification.js';
 import { QuestionAnsweringExplainer } from '../explainers/question-answering.js';
 import { PairwiseSequenceClassificationExplainer, SequenceClassificationExplainer } from '../explainers/sequence-classification.js';
@@ -54,6 +55,8 @@ export interface CliOptions {
   ignoredIndexes?: number[] | undefined;
   /** image-classification: `--image` and the attribution / PNG flags (see image-task.ts). */
   image?: ImageCliOptions | undefined;
+  /** text-generation: `--target`, `--max-new-tokens`, `--baseline` (see generation-task.ts). */
+  generation?: GenerationCliOptions | undefined;
 }
 
 function need<T>(v: T | undefined, flag: string, task: string): T {

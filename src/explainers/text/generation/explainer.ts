@@ -6,6 +6,8 @@
  * @module
  */
 import { InputError } from '../../../errors.js';
+import { isNode, nodeImport } from '../../../runtime/platform.js';
+import { generationHtml } from '../../../viz/generation-html.js';
 import { checkCommon, requireText, TextModel, type TextExplainerInit } from '../../text-model.js';
 import { normalizedTokenSums, withSteps } from '../../steps.js';
 import { lmIntegratedGradients, type LmIgResult } from './attribute.js';
@@ -72,6 +74,26 @@ export class TextGenerationExplainer {
   /** The last result, or undefined before the first call. */
   get lastResult(): TextGenerationResult | undefined {
     return this.last;
+  }
+
+  /**
+   * A standalone HTML page of the last result (or of `result`): prompt, continuation and the
+   * target x source heat map, every token escaped. In Node, `path` also writes it.
+   *
+   * @example
+   * await ex.explain('The movie was great because');
+   * await ex.visualize('generation'); // writes generation.html
+   */
+  async visualize(path?: string, options: { result?: TextGenerationResult; theme?: 'auto' | 'light' | 'dark' } = {}): Promise<string> {
+    const result = options.result ?? this.last;
+    if (!result) throw new InputError('There is nothing to visualize yet: call explain() first, or pass { result }.', { code: 'no-result' });
+    const html = generationHtml(result, options.theme ? { theme: options.theme } : {});
+    if (path !== undefined) {
+      if (!isNode()) throw new InputError('visualize(path) writes files in Node only; in a browser, use the returned HTML or <gradscope-generation>.', { code: 'node-only' });
+      const { writeFile } = await nodeImport<typeof import('node:fs/promises')>('node:fs/promises');
+      await writeFile(path.endsWith('.html') ? path : `${path}.html`, html);
+    }
+    return html;
   }
 
   /** Frees the model's sessions; explaining afterwards is an error. */
