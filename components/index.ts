@@ -18,12 +18,14 @@
 import type { ExplanationResult } from '../src/types.js';
 import { detectResultKind } from '../src/viz/result-kind.js';
 import { GradscopeExplain } from './explain.js';
+import { GradscopeGeneration } from './generation.js';
 import { GradscopeImage } from './image.js';
 import { GradscopeTable } from './table.js';
 import { GradscopeTokens } from './tokens.js';
 
 export { GradscopeImage, type ImageOptionsDetail, type ImageRenderDetail } from './image.js';
 export { GradscopeTable } from './table.js';
+export { GradscopeGeneration, type TargetSelectDetail } from './generation.js';
 export { GradscopeTokens, type TokenFocusDetail, tokenAriaLabel } from './tokens.js';
 export { ResultElement, parseResultAttribute, readScriptResult } from './result-source.js';
 export { GradscopeExplain, isLocalModelPath, type ExplainStatus, type ExplainProgressDetail, type ExplainResultDetail, type ExplainErrorDetail } from './explain.js';
@@ -35,6 +37,7 @@ export const GRADSCOPE_ELEMENTS = {
   'gradscope-table': GradscopeTable,
   'gradscope-image': GradscopeImage,
   'gradscope-explain': GradscopeExplain,
+  'gradscope-generation': GradscopeGeneration,
 } as const;
 
 /**
