@@ -28,6 +28,8 @@ export interface GradientGraphOptions {
    * per path point: otherwise its gradient would be summed over the batch.
    */
   batchAxis?: boolean;
+  /** Keep the model's own outputs (default true); false when only F and the gradients are read (a language model's logits and caches are large). */
+  keepModelOutputs?: boolean;
 }
 
 /** A built gradient graph and the names of what it computes. */
@@ -87,7 +89,7 @@ export function buildGradientGraph(model: OnnxModel, opts: GradientGraphOptions)
     const shape = opts.batchAxis && t?.shape && t.shape.length > 0 ? ['batch_size', ...t.shape.slice(1)] : t?.shape;
     cutAt(g, w, t ? { dtype: t.dtype, shape } : undefined);
   }
-  const modelOutputs = g.outputs.map((o) => o.name);
+  const modelOutputs = opts.keepModelOutputs === false ? [] : g.outputs.map((o) => o.name);
   const scalar = appendHead(g, opts.head);
   const info = inferShapes(g);
 

@@ -185,7 +185,8 @@ export class LoadedModel {
     if (!gr) {
       const cut = this.cut(kind);
       try {
-        gr = buildIntegratedGradientsGraph(this.onnx, { cut: cut.tensor, head, reduction });
+        // A language model's logits and key/value caches are never read back from IG runs.
+        gr = buildIntegratedGradientsGraph(this.onnx, { cut: cut.tensor, head, reduction, ...(head.kind === 'causal-lm' ? { keepModelOutputs: false } : {}) });
       } catch (cause) {
         if (cause instanceof Error && cause.name === 'UnsupportedOpError') {
           throw new ModelError(cause.message, { code: 'unsupported-op', cause });

@@ -175,11 +175,11 @@ export class TextGenerationExplainer {
     const result: TextGenerationResult = {
       task: 'text-generation',
       prompt,
-      generatedText: opts.target ?? tok.decode?.(targetIds) ?? this.text.tokens(targetIds).join(''),
+      generatedText: opts.target ?? this.decode(targetIds),
       promptIds: [...promptIds],
-      promptTokens: this.text.tokens(promptIds),
+      promptTokens: this.tokens(promptIds),
       targetIds: [...targetIds],
-      targetTokens: this.text.tokens(targetIds),
+      targetTokens: this.tokens(targetIds),
       tokenAttributions,
       sequenceAttributions,
       targetLogProbs: ig.targets.map((t) => t.fInput),
@@ -191,6 +191,20 @@ export class TextGenerationExplainer {
     };
     this.last = result;
     return result;
+  }
+
+  /**
+   * Display tokens; ids the tokenizer does not know (models whose logits are wider than the
+   * vocabulary, e.g. padded to a multiple of 64) show as `[id N]` instead of failing.
+   */
+  private tokens(ids: readonly number[]): string[] {
+    const tok = this.text.tokenizer;
+    return ids.map((id) => (tok.idToToken(id) === undefined ? `[id ${id}]` : this.text.tokens([id])[0]));
+  }
+
+  private decode(ids: readonly number[]): string {
+    const known = ids.every((id) => this.text.tokenizer.idToToken(id) !== undefined);
+    return known && this.text.tokenizer.decode ? this.text.tokenizer.decode(ids) : this.tokens(ids).join('');
   }
 
   /** Prompt ids that leave room for `newTokens`: unchanged, cut from the start (truncation), or a typed error. */
