@@ -1,6 +1,6 @@
 /**
  * `npx tsx bench/generation.ts [--backends=node-cpu,node-wasm] [--runs=N] [--size=small|tiny]`:
- * text-generation explanations on a GPT-2-small-sized model (bench/gpt2-skeleton.ts, weights
+ * text-generation explanations on a GPT-2-small-sized model (test/support/causal-lm-builder.ts, weights
  * regenerated each time into the gitignored bench/.cache): 32 prompt tokens, 8 greedy tokens,
  * 50 steps and 'auto'. Prints a markdown table: time per explanation (median), peak RSS of the
  * process, model runs (generation / attribution), rows per run.
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { encodeModel } from '../src/onnx/model-io.js';
 import { TextGenerationExplainer } from '../src/explainers/text/generation/explainer.js';
 import type { Device } from '../src/runtime/ort.js';
-import { buildGpt2, GPT2_SMALL, type Gpt2Size } from './gpt2-skeleton.js';
+import { buildCausalLm, GPT2_SMALL, type LmSpec } from '../test/support/causal-lm-builder.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const TOKENIZER = join(HERE, '..', 'test', 'fixtures', 'models', 'gpt2-tiny');
@@ -20,10 +20,10 @@ function flag(name: string): string | undefined {
   return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 }
 
-async function writeModel(size: Gpt2Size, name: string): Promise<{ dir: string; parameters: number }> {
+async function writeModel(size: LmSpec, name: string): Promise<{ dir: string; parameters: number }> {
   const dir = join(HERE, '.cache', 'models', name);
   await mkdir(join(dir, 'onnx'), { recursive: true });
-  const { model, config, parameters } = buildGpt2(size, 7);
+  const { model, config, parameters } = buildCausalLm(size, 7);
   await writeFile(join(dir, 'onnx', 'model.onnx'), encodeModel(model).bytes);
   await writeFile(join(dir, 'config.json'), JSON.stringify(config));
   for (const f of ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.json', 'merges.txt']) await copyFile(join(TOKENIZER, f), join(dir, f));
@@ -32,7 +32,7 @@ async function writeModel(size: Gpt2Size, name: string): Promise<{ dir: string; 
 
 async function main(): Promise<void> {
   const tiny = flag('size') === 'tiny';
-  const size: Gpt2Size = tiny ? { layers: 2, heads: 4, hidden: 64, vocab: 50257, positions: 1024 } : GPT2_SMALL;
+  const size: LmSpec = tiny ? { ...GPT2_SMALL, layers: 2, heads: 4, hidden: 64 } : GPT2_SMALL;
   const backends = (flag('backends') ?? 'node-cpu').split(',');
   const runs = Number(flag('runs') ?? 2);
   const { dir, parameters } = await writeModel(size, tiny ? 'gpt2-bench-tiny' : 'gpt2-small-random');
