@@ -8,7 +8,7 @@ import type { TextGenerationResult } from '../explainers/text/generation/types.j
 import { cssGradient } from './color-bar.js';
 import { escapeHtml } from './escape.js';
 import { generationMatrix } from './generation-matrix.js';
-import { themeCss } from './theme-css.js';
+import { htmlDocument } from './html-export.js';
 
 /**
  * The page for one result.
@@ -18,7 +18,6 @@ import { themeCss } from './theme-css.js';
  */
 export function generationHtml(result: TextGenerationResult, options: { title?: string; theme?: 'auto' | 'light' | 'dark' } = {}): string {
   const m = generationMatrix(result);
-  const theme = options.theme ?? 'auto';
   const head = `<tr><th scope="col">target \\ source</th>${m.sources
     .map((s, j) => `<th scope="col" class="${j < m.promptLength ? 'gs-prompt' : 'gs-generated'}">${escapeHtml(s)}</th>`)
     .join('')}</tr>`;
@@ -33,35 +32,23 @@ export function generationHtml(result: TextGenerationResult, options: { title?: 
     })
     .join('\n');
   const ticks = m.bar.ticks.map((t) => `<span style="left:${(t.offset * 100).toFixed(2)}%">${escapeHtml(t.label)}</span>`).join('');
-  const title = options.title ?? 'gradscope generation explanation';
-  return `<!DOCTYPE html>
-<html lang="en"${theme === 'auto' ? '' : ` data-theme="${theme}"`}>
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>
-${themeCss(':root')}
-body { font-family: var(--gradscope-font); color: var(--gradscope-fg); background: var(--gradscope-bg); margin: 1.5em; }
-.gs-text .gs-generated { text-decoration: underline; }
+  return htmlDocument({
+    title: options.title ?? 'gradscope generation explanation',
+    theme: options.theme ?? 'auto',
+    css: `.gs-text .gs-generated { text-decoration: underline; }
 table { border-collapse: collapse; font-size: 0.85em; }
 th, td { border: 1px solid var(--gradscope-border); padding: 0.2em 0.4em; white-space: pre; }
 th.gs-generated { font-style: italic; }
 .gs-bar { height: 12px; width: 320px; margin-top: 1em; }
 .gs-ticks { position: relative; width: 320px; height: 1.2em; font-size: 0.8em; color: var(--gradscope-muted); }
 .gs-ticks span { position: absolute; transform: translateX(-50%); }
-.gs-scroll { overflow-x: auto; }
-</style>
-</head>
-<body>
-<p class="gs-text">${escapeHtml(result.prompt)}<span class="gs-generated">${escapeHtml(result.generatedText)}</span></p>
+.gs-scroll { overflow-x: auto; }`,
+    body: `<p class="gs-text">${escapeHtml(result.prompt)}<span class="gs-generated">${escapeHtml(result.generatedText)}</span></p>
 <div class="gs-scroll"><table>
 <thead>${head}</thead>
 <tbody>
 ${rows}
 </tbody></table></div>
-<div class="gs-bar" style="background:${cssGradient(m.bar)}"></div><div class="gs-ticks">${ticks}</div>
-</body>
-</html>
-`;
+<div class="gs-bar" style="background:${cssGradient(m.bar)}"></div><div class="gs-ticks">${ticks}</div>`,
+  });
 }
