@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import type { TextGenerationResult } from '../../src/explainers/text/generation/types.js';
 import { generationMatrix } from '../../src/viz/generation-matrix.js';
 import { toRgbString } from '../../src/viz/text-colors.js';
-import { expect, openPage, test } from './helpers.js';
+import { callPage, expect, openPage, test } from './helpers.js';
+import type { GenerationApi } from './pages/generation.js';
 
 interface LmReference { prompt: string; prompt_ids: number[]; prompt_tokens: string[]; target_ids: number[]; target_tokens: string[]; target_log_probs: number[]; token_attr: number[][]; seq_attr: number[] }
 
@@ -80,3 +81,16 @@ test('gradscope-generation: colours, selection by click and keyboard, escaping',
   await expect(host.locator('[part="colorbar"]')).toHaveAttribute('role', 'img');
   await expect(host.locator('[role="listbox"]')).toHaveAttribute('aria-label', /Generated tokens/);
 });
+
+for (const model of ['gpt2-tiny', 'llama-tiny']) {
+  for (const device of ['wasm', 'webgpu'] as const) {
+    test(`${model} generate_5 on ${device}: captum numbers within 1e-3`, async ({ page, consoleLines }) => {
+      void consoleLines;
+      await openPage(page, 'generation');
+      const r = await callPage<GenerationApi, 'captumCase'>(page, 'generation', 'captumCase', model, device);
+      expect(r.targetIds).toEqual(r.refTargetIds);
+      expect(r.maxDiff).toBeLessThan(1e-3);
+      console.log(`${model} ${device}: max abs diff ${r.maxDiff.toExponential(2)}, ${r.ms.toFixed(0)} ms`);
+    });
+  }
+}
