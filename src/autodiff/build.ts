@@ -6,7 +6,7 @@
 import { Graph, type Dim, type Node, type TensorType, type ValueInfo } from '../onnx/ir.js';
 import type { OnnxModel } from '../onnx/model-io.js';
 import { foldConstants } from '../onnx/fold.js';
-import { inferShapes, type ShapeInfo } from '../onnx/shape-inference.js';
+import { inferShapes, type ShapeInfo } from '../onnx/shape/infer.js';
 import { isFloat, readNumbers, sizeOf, type ConstTensor } from '../onnx/tensor.js';
 import { appendHead } from './head.js';
 import { NON_DIFFERENTIABLE, vjpRules } from './rules/index.js';

@@ -51,8 +51,3 @@ export class UnsupportedGradientError extends Error {
     this.name = 'UnsupportedGradientError';
   }
 }
-
-/** Normalises a possibly negative axis. */
-export function normAxis(axis: number, rank: number): number {
-  return axis < 0 ? axis + rank : axis;
-}

@@ -141,3 +141,8 @@ export function constToProto(t: ConstTensor, name: string): TensorProto {
   }
   return { name, dataType: dtypeToOnnx(t.dtype), dims: t.dims, rawData: raw };
 }
+
+/** True when the tensor's bytes live in an external data file (only dims and dtype are here). */
+export function isExternal(t: ConstTensor): boolean {
+  return t.proto?.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL;
+}

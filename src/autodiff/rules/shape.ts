@@ -17,7 +17,8 @@
  */
 import { attrInt, attrInts, attrString, type Dim, type Graph } from '../../onnx/ir.js';
 import { i64 } from '../../onnx/tensor.js';
-import { UnsupportedGradientError, normAxis, type VjpContext, type VjpRule } from '../rule.js';
+import { normAxis } from '../../onnx/arrays.js';
+import { UnsupportedGradientError, type VjpContext, type VjpRule } from '../rule.js';
 import { hasInput, reduce, scalar, unsqueeze } from '../emit.js';
 
 type Grads = (string | undefined)[];
