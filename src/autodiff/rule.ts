@@ -51,3 +51,16 @@ export class UnsupportedGradientError extends Error {
     this.name = 'UnsupportedGradientError';
   }
 }
+
+/**
+ * A rule for ops where only input 0 (the data) can carry a gradient: the other inputs (axes,
+ * shapes, indices, repeats) get none, and nothing is emitted when no gradient reaches input 0.
+ * `body` returns the gradient of input 0.
+ */
+export function dataInputRule(body: (ctx: VjpContext, gy: string) => string): VjpRule {
+  return (ctx, [gy]) => {
+    const none: (string | undefined)[] = ctx.node.inputs.map(() => undefined);
+    if (!gy || !ctx.needsGrad(0)) return none;
+    return [body(ctx, gy), ...none.slice(1)];
+  };
+}
