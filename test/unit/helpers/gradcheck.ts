@@ -471,6 +471,23 @@ export async function ruleGradients(c: GradCase, projections: number[][]): Promi
   return res;
 }
 
+/** Names a case's inputs by position (`in0`, `in1`, ...; an omitted '' input stays omitted). */
+export function namedByPosition(c: GradCase): GradCase {
+  return { ...c, inputs: c.inputs.map((inp, i) => (inp.name === '' ? inp : { ...inp, name: `in${i}` })) };
+}
+
+/**
+ * The absolute check (rule mode): max |analytic - fd| under `tol` and a non-zero gradient (so
+ * the check can fail); with GS_WEBGPU=1 also the backward nodes alone on the WebGPU EP.
+ */
+export async function expectCloseToFd(c: GradCase, tol: number): Promise<GradResult> {
+  const r = await gradcheck(c);
+  expect(r.maxFd).toBeGreaterThan(0);
+  expect(r.maxAbs).toBeLessThan(tol);
+  if (WEBGPU_CHECKS && !c.skipWebgpu) expect((await gradcheck(c, 'webgpu')).maxAbs).toBeLessThan(tol);
+  return r;
+}
+
 /** Running record of the worst error per op, printed by the test files' afterAll. */
 export const worstByOp = new Map<string, number>();
 
