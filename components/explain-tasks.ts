@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ImageSource } from '../src/runtime/processor.js';
+import type { ImageSource } from '../src/explainers/image/preprocess.js';
 
 /** Names of the inputs an explain form can have. */
 export type ExplainFieldName = 'text' | 'textPair' | 'question' | 'context' | 'labels' | 'image';

@@ -4,14 +4,14 @@
 import type { IntegrationMethod } from '../attribution/quadrature.js';
 import { InputError } from '../errors.js';
 import { runImageTask, type ImageCliOptions } from './image-task.js';
-import { MultiLabelClassificationExplainer } from '../explainers/multi-label-classification.js';
-import { QuestionAnsweringExplainer } from '../explainers/question-answering.js';
-import { PairwiseSequenceClassificationExplainer, SequenceClassificationExplainer } from '../explainers/sequence-classification.js';
-import { TokenClassificationExplainer } from '../explainers/token-classification.js';
-import { ZeroShotClassificationExplainer } from '../explainers/zero-shot-classification.js';
+import { MultiLabelClassificationExplainer } from '../explainers/text/multi-label-classification.js';
+import { QuestionAnsweringExplainer } from '../explainers/text/question-answering.js';
+import { PairwiseSequenceClassificationExplainer, SequenceClassificationExplainer } from '../explainers/text/sequence-classification.js';
+import { TokenClassificationExplainer } from '../explainers/text/token-classification.js';
+import { ZeroShotClassificationExplainer } from '../explainers/text/zero-shot-classification.js';
 import type { ExplanationResult } from '../types.js';
 import { assertDevice } from '../runtime/ort.js';
-import type { Explainer } from '../explainers/explainer-base.js';
+import type { Explainer } from '../explainers/core/explainer.js';
 import { EXPLAINER_TASKS } from '../explainers/factory.js';
 
 /** Tasks the CLI runs: the factory's. */

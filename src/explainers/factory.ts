@@ -4,18 +4,18 @@
  */
 import { InputError } from '../errors.js';
 import type { ImageClassificationResult, MultiLabelResult, QuestionAnsweringResult, SequenceClassificationResult, Task, TokenClassificationResult, ZeroShotResult } from '../types.js';
-import { ImageClassificationExplainer, type ImageExplainOptions, type ImageInput } from './image-classification.js';
-import { MultiLabelClassificationExplainer, type MultiLabelExplainOptions } from './multi-label-classification.js';
-import { QuestionAnsweringExplainer, type QuestionAnsweringExplainOptions } from './question-answering.js';
+import { ImageClassificationExplainer, type ImageExplainOptions, type ImageInput } from './image/image-classification.js';
+import { MultiLabelClassificationExplainer, type MultiLabelExplainOptions } from './text/multi-label-classification.js';
+import { QuestionAnsweringExplainer, type QuestionAnsweringExplainOptions } from './text/question-answering.js';
 import {
   PairwiseSequenceClassificationExplainer,
   SequenceClassificationExplainer,
   type PairwiseExplainOptions,
   type SequenceExplainOptions,
-} from './sequence-classification.js';
-import type { TextExplainerInit } from './text-model.js';
-import { TokenClassificationExplainer, type TokenClassificationExplainOptions } from './token-classification.js';
-import { ZeroShotClassificationExplainer, type ZeroShotExplainOptions } from './zero-shot-classification.js';
+} from './text/sequence-classification.js';
+import type { TextExplainerInit } from './text/text-model.js';
+import { TokenClassificationExplainer, type TokenClassificationExplainOptions } from './text/token-classification.js';
+import { ZeroShotClassificationExplainer, type ZeroShotExplainOptions } from './text/zero-shot-classification.js';
 
 /** Tasks the factory knows: the result tasks, plus transformers.js's alias `sentiment-analysis`. */
 export type ExplainerTask = Task | 'sentiment-analysis';

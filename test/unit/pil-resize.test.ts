@@ -11,8 +11,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { PilResample, pilResize, type PilResampleFilter, type Uint8Image } from '../../src/runtime/pil-resize.js';
-import { loadImagePreprocessor, pilPreprocess, pilPreprocessPlan, rawImageToRgba, readImage } from '../../src/runtime/processor.js';
+import { PilResample, pilResize, type PilResampleFilter, type Uint8Image } from '../../src/explainers/image/pil-resize.js';
+import { loadImagePreprocessor, pilPreprocess, pilPreprocessPlan, rawImageToRgba, readImage } from '../../src/explainers/image/preprocess.js';
 import { FIXTURES_DIR, MODELS_DIR, REFERENCE_DIR } from './text-reference-fixtures.js';
 
 const TEST_PNG = path.join(REFERENCE_DIR, 'test.png');

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import { autoSteps, DEFAULT_AUTO_TOLERANCE, type AutoStepsEvaluation } from '../attribution/auto-steps.js';
-import { normalizeAttributions } from '../attribution/normalize.js';
-import type { AutoStepsInfo } from '../types.js';
-import { textIntegratedGradients, type TextIgRequest, type TextIgResult } from './text-attribution.js';
+import { autoSteps, DEFAULT_AUTO_TOLERANCE, type AutoStepsEvaluation } from '../../attribution/auto-steps.js';
+import { normalizeAttributions } from '../../attribution/normalize.js';
+import type { AutoStepsInfo } from '../../types.js';
+import { textIntegratedGradients, type TextIgRequest, type TextIgResult } from '../text/text-attribution.js';
 import type { LoadedModel } from './loaded-model.js';
 
 /** The step options of a call. */

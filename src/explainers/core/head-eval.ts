@@ -2,7 +2,7 @@
  * The explained scalar F computed on the CPU from plain model outputs, with the same meaning
  * as the graph head (`autodiff/head.ts`); used where F is needed from an ordinary forward.
  */
-import type { HeadSpec } from '../autodiff/spec.js';
+import type { HeadSpec } from '../../autodiff/spec.js';
 
 /** Model outputs read back from a run: data and dims per output name. */
 export type OutputArrays = Record<string, { data: Float32Array; dims: number[] }>;

@@ -9,22 +9,22 @@
  *
  * @module
  */
-import { Explainer } from './explainer-base.js';
-import { integratedGradients } from '../attribution/ig.js';
-import { isNoiseTunnelType, NOISE_TUNNEL_TYPES, NoiseTunnelAccumulator, noisySamples, type NoiseTunnelType } from '../attribution/noise-tunnel.js';
-import type { IntegrationMethod } from '../attribution/quadrature.js';
-import type { AttributionReduction } from '../autodiff/ig-graph.js';
-import { GS, type HeadSpec } from '../autodiff/spec.js';
-import { BackendError, InputError, ModelError, throwIfAborted } from '../errors.js';
-import { loadImagePreprocessor, readImage, type ImagePreprocessor, type ImageResize, type ImageSource } from '../runtime/processor.js';
-import type { Tensor } from '../runtime/session.js';
-import type { ImageClassificationResult } from '../types.js';
-import { softmax } from './head-eval.js';
-import { LoadedModel, type LoadModelOptions } from './loaded-model.js';
-import { argmax } from './sequence-classification.js';
-import { rowsPerRun } from './memory.js';
-import { checkCommon } from './text-model.js';
-import { withSteps, type StepsMeasure } from './steps.js';
+import { Explainer } from '../core/explainer.js';
+import { integratedGradients } from '../../attribution/ig.js';
+import { isNoiseTunnelType, NOISE_TUNNEL_TYPES, NoiseTunnelAccumulator, noisySamples, type NoiseTunnelType } from '../../attribution/noise-tunnel.js';
+import type { IntegrationMethod } from '../../attribution/quadrature.js';
+import type { AttributionReduction } from '../../autodiff/ig-graph.js';
+import { GS, type HeadSpec } from '../../autodiff/spec.js';
+import { BackendError, InputError, ModelError, throwIfAborted } from '../../errors.js';
+import { loadImagePreprocessor, readImage, type ImagePreprocessor, type ImageResize, type ImageSource } from './preprocess.js';
+import type { Tensor } from '../../runtime/session.js';
+import type { ImageClassificationResult } from '../../types.js';
+import { softmax } from '../core/head-eval.js';
+import { LoadedModel, type LoadModelOptions } from '../core/loaded-model.js';
+import { argmax } from '../text/sequence-classification.js';
+import { rowsPerRun } from '../core/memory.js';
+import { checkCommon } from '../text/text-model.js';
+import { withSteps, type StepsMeasure } from '../core/steps.js';
 
 /** Options given when an image explainer is created. */
 export interface ImageExplainerInit extends LoadModelOptions {

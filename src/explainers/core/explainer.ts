@@ -2,11 +2,11 @@
  * What every explainer shares: it keeps its last result, whose fields the subclasses mirror as
  * getters (like the Python explainer's properties). Options never stick between calls.
  */
-import { InputError } from '../errors.js';
-import { isNode, nodeImport } from '../runtime/platform.js';
-import type { ExplanationResult } from '../types.js';
-import { visualizeHtml, type HtmlExportOptions } from '../viz/html-export.js';
-import { TextModel, type TextExplainerInit } from './text-model.js';
+import { InputError } from '../../errors.js';
+import { isNode, nodeImport } from '../../runtime/platform.js';
+import type { ExplanationResult } from '../../types.js';
+import { visualizeHtml, type HtmlExportOptions } from '../../viz/html-export.js';
+import { TextModel, type TextExplainerInit } from '../text/text-model.js';
 
 /** Base of every explainer. */
 export abstract class Explainer<R extends ExplanationResult> {

@@ -2,18 +2,18 @@
  * SequenceClassificationExplainer and PairwiseSequenceClassificationExplainer: which tokens
  * pushed a classifier towards a class, as transformers-interpret computes it.
  */
-import { normalizeAttributions, toWordAttributions } from '../attribution/normalize.js';
-import type { CutKind } from '../autodiff/cut-points.js';
-import type { HeadSpec } from '../autodiff/spec.js';
-import { InputError } from '../errors.js';
-import type { SequenceClassificationResult } from '../types.js';
+import { normalizeAttributions, toWordAttributions } from '../../attribution/normalize.js';
+import type { CutKind } from '../../autodiff/cut-points.js';
+import type { HeadSpec } from '../../autodiff/spec.js';
+import { InputError } from '../../errors.js';
+import type { SequenceClassificationResult } from '../../types.js';
 import { forwardOutputs } from './forward.js';
-import { argmax, softmax, sigmoid } from './head-eval.js';
+import { argmax, softmax, sigmoid } from '../core/head-eval.js';
 import type { TextRows } from './text-attribution.js';
-import { textIntegratedGradientsSteps } from './steps.js';
-import { buildSingleTextInputs, buildTextPairInputs, type TextInputs } from './text/inputs.js';
+import { textIntegratedGradientsSteps } from '../core/steps.js';
+import { buildSingleTextInputs, buildTextPairInputs, type TextInputs } from './inputs.js';
 import { checkCommon, integrationOptions, oneHot, requireText, type CommonExplainOptions } from './text-model.js';
-import { TextExplainer } from './explainer-base.js';
+import { TextExplainer } from '../core/explainer.js';
 
 /** Options of a sequence-classification explanation. */
 export interface SequenceExplainOptions extends CommonExplainOptions {
@@ -132,7 +132,7 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
 }
 
 
-export { argmax } from './head-eval.js';
+export { argmax } from '../core/head-eval.js';
 
 /**
  * Explains a sequence classifier (sentiment, topic, ...).

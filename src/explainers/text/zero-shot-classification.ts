@@ -2,15 +2,15 @@
  * ZeroShotClassificationExplainer: an NLI model asked "does the text entail <hypothesis about
  * label>?" for each candidate label, explained as transformers-interpret does it.
  */
-import { normalizeAttributions, toWordAttributions } from '../attribution/normalize.js';
-import { InputError, ModelError } from '../errors.js';
-import type { ZeroShotResult } from '../types.js';
-import { argmax, sigmoid, type OutputArrays } from './head-eval.js';
+import { normalizeAttributions, toWordAttributions } from '../../attribution/normalize.js';
+import { InputError, ModelError } from '../../errors.js';
+import type { ZeroShotResult } from '../../types.js';
+import { argmax, sigmoid, type OutputArrays } from '../core/head-eval.js';
 import { forwardOutputs } from './forward.js';
-import { mergeAutoSteps, normalizedTokenSums, textIntegratedGradientsSteps } from './steps.js';
-import type { AutoStepsInfo } from '../types.js';
-import { DEFAULT_HYPOTHESIS_TEMPLATE, formatHypothesis } from './text/hypothesis.js';
-import { buildZeroShotInputs, zeroShotSliceEnd, type TextInputs } from './text/inputs.js';
+import { mergeAutoSteps, normalizedTokenSums, textIntegratedGradientsSteps } from '../core/steps.js';
+import type { AutoStepsInfo } from '../../types.js';
+import { DEFAULT_HYPOTHESIS_TEMPLATE, formatHypothesis } from './hypothesis.js';
+import { buildZeroShotInputs, zeroShotSliceEnd, type TextInputs } from './inputs.js';
 import {
   checkCommon,
   compatOf,
@@ -22,7 +22,7 @@ import {
   type CommonExplainOptions,
   type EmbeddingType,
 } from './text-model.js';
-import { TextExplainer } from './explainer-base.js';
+import { TextExplainer } from '../core/explainer.js';
 
 /** Options of a zero-shot explanation. */
 export interface ZeroShotExplainOptions extends CommonExplainOptions {

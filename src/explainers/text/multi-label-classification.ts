@@ -2,12 +2,12 @@
  * MultiLabelClassificationExplainer: every label of a multi-label classifier explained on its
  * own sigmoid, as transformers-interpret does it, but with all labels sharing one batch.
  */
-import { normalizeAttributions, toWordAttributions } from '../attribution/normalize.js';
-import { ModelError } from '../errors.js';
-import type { MultiLabelResult, WordAttribution } from '../types.js';
-import { sigmoid } from './head-eval.js';
-import { textIntegratedGradientsSteps } from './steps.js';
-import { buildSingleTextInputs } from './text/inputs.js';
+import { normalizeAttributions, toWordAttributions } from '../../attribution/normalize.js';
+import { ModelError } from '../../errors.js';
+import type { MultiLabelResult, WordAttribution } from '../../types.js';
+import { sigmoid } from '../core/head-eval.js';
+import { textIntegratedGradientsSteps } from '../core/steps.js';
+import { buildSingleTextInputs } from './inputs.js';
 import {
   checkCommon,
   compatOf,
@@ -19,7 +19,7 @@ import {
   type CommonExplainOptions,
   type EmbeddingType,
 } from './text-model.js';
-import { TextExplainer } from './explainer-base.js';
+import { TextExplainer } from '../core/explainer.js';
 
 /** Options of a multi-label explanation. */
 export interface MultiLabelExplainOptions extends CommonExplainOptions {

@@ -18,11 +18,11 @@
  * @module
  */
 import type { RawImage } from '@huggingface/transformers';
-import { InputError, ModelError } from '../errors.js';
-import type { RgbaImage } from '../viz/rgba.js';
+import { InputError, ModelError } from '../../errors.js';
+import type { RgbaImage } from '../../viz/rgba.js';
 import { PilResample, pilResize, type PilResampleFilter, type Uint8Image } from './pil-resize.js';
-import { isNode, nodeImport } from './platform.js';
-import { loadAutoProcessor, loadTransformers, type LoadOptions } from './transformers.js';
+import { isNode, nodeImport } from '../../runtime/platform.js';
+import { loadAutoProcessor, loadTransformers, type LoadOptions } from '../../runtime/transformers.js';
 
 export type { RawImage };
 

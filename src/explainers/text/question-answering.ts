@@ -2,12 +2,12 @@
  * QuestionAnsweringExplainer: which tokens made an extractive QA model put the start and the
  * end of its answer where it did, as transformers-interpret computes it.
  */
-import { normalizeAttributions, toWordAttributions } from '../attribution/normalize.js';
-import { ModelError } from '../errors.js';
-import type { QuestionAnsweringResult } from '../types.js';
-import { argmax, softmax } from './head-eval.js';
-import { textIntegratedGradientsSteps } from './steps.js';
-import { buildQuestionAnsweringInputs } from './text/inputs.js';
+import { normalizeAttributions, toWordAttributions } from '../../attribution/normalize.js';
+import { ModelError } from '../../errors.js';
+import type { QuestionAnsweringResult } from '../../types.js';
+import { argmax, softmax } from '../core/head-eval.js';
+import { textIntegratedGradientsSteps } from '../core/steps.js';
+import { buildQuestionAnsweringInputs } from './inputs.js';
 import {
   checkCommon,
   compatOf,
@@ -17,7 +17,7 @@ import {
   type CommonExplainOptions,
   type EmbeddingType,
 } from './text-model.js';
-import { TextExplainer } from './explainer-base.js';
+import { TextExplainer } from '../core/explainer.js';
 
 /** Options of a question-answering explanation. */
 export interface QuestionAnsweringExplainOptions extends CommonExplainOptions {

@@ -2,14 +2,14 @@
  * What every text explainer shares: loading (tokenizer + model), the label set, input-length
  * checks and the options common to all calls.
  */
-import type { IntegrationMethod } from '../attribution/quadrature.js';
-import { isIntegrationMethod } from '../attribution/quadrature.js';
-import type { CutKind } from '../autodiff/cut-points.js';
-import { InputError, ModelError } from '../errors.js';
-import { loadTokenizer } from '../runtime/transformers.js';
-import { LoadedModel, type LoadModelOptions } from './loaded-model.js';
-import { fromTransformersJs, type TransformersJsTokenizerLike, type VocabTextTokenizer } from './text/tokenizer.js';
-import { displayTokens } from './text/tokens.js';
+import type { IntegrationMethod } from '../../attribution/quadrature.js';
+import { isIntegrationMethod } from '../../attribution/quadrature.js';
+import type { CutKind } from '../../autodiff/cut-points.js';
+import { InputError, ModelError } from '../../errors.js';
+import { loadTokenizer } from '../../runtime/transformers.js';
+import { LoadedModel, type LoadModelOptions } from '../core/loaded-model.js';
+import { fromTransformersJs, type TransformersJsTokenizerLike, type VocabTextTokenizer } from './tokenizer.js';
+import { displayTokens } from './tokens.js';
 
 /** Options given when an explainer is created. */
 export interface TextExplainerInit extends LoadModelOptions {

@@ -3,13 +3,13 @@
  * made the model give it its predicted class, as transformers-interpret computes it, with the
  * results keyed by position.
  */
-import { normalizeAttributions, toWordAttributions } from '../attribution/normalize.js';
-import { InputError } from '../errors.js';
-import type { TokenAttributionEntry, TokenClassificationResult } from '../types.js';
-import { argmax, softmax } from './head-eval.js';
+import { normalizeAttributions, toWordAttributions } from '../../attribution/normalize.js';
+import { InputError } from '../../errors.js';
+import type { TokenAttributionEntry, TokenClassificationResult } from '../../types.js';
+import { argmax, softmax } from '../core/head-eval.js';
 import { forwardOutputs } from './forward.js';
-import { textIntegratedGradientsSteps } from './steps.js';
-import { buildSingleTextInputs } from './text/inputs.js';
+import { textIntegratedGradientsSteps } from '../core/steps.js';
+import { buildSingleTextInputs } from './inputs.js';
 import {
   checkCommon,
   compatOf,
@@ -20,7 +20,7 @@ import {
   type CommonExplainOptions,
   type EmbeddingType,
 } from './text-model.js';
-import { TextExplainer } from './explainer-base.js';
+import { TextExplainer } from '../core/explainer.js';
 
 /** Options of a token-classification explanation. */
 export interface TokenClassificationExplainOptions extends CommonExplainOptions {
