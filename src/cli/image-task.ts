@@ -7,7 +7,7 @@ import type { IntegrationMethod } from '../attribution/quadrature.js';
 import { isNoiseTunnelType, NOISE_TUNNEL_TYPES, type NoiseTunnelType } from '../attribution/noise-tunnel.js';
 import { InputError } from '../errors.js';
 import { ImageClassificationExplainer, type ImageExplainOptions } from '../explainers/image/image-classification.js';
-import { rawImageToRgba, readImage } from '../explainers/image/preprocess.js';
+import { rawImageToRgba, readImage } from '../explainers/image/read-image.js';
 import type { Device } from '../runtime/ort.js';
 import type { ImageClassificationResult } from '../types.js';
 import { IMAGE_SIGNS, visualizeImage, type ImageMethod, type ImageVizOptions } from '../viz/image.js';

@@ -5,21 +5,12 @@
 import { normalizeAttributions, toWordAttributions } from '../../attribution/normalize.js';
 import { ModelError } from '../../errors.js';
 import type { MultiLabelResult, WordAttribution } from '../../types.js';
-import { sigmoid } from '../core/head-eval.js';
-import { textIntegratedGradientsSteps } from '../core/steps.js';
 import { buildSingleTextInputs } from './inputs.js';
-import {
-  checkCommon,
-  compatOf,
-  integrationOptions,
-  oneHot,
-  requireOutputRank,
-  requireText,
-  resolveEmbeddingLayer,
-  type CommonExplainOptions,
-  type EmbeddingType,
-} from './text-model.js';
-import { TextExplainer } from '../core/explainer.js';
+import { requireOutputRank, requireText, resolveEmbeddingLayer, type EmbeddingType } from './text-model.js';
+import { sigmoid, oneHot } from '../core/math.js';
+import { textIntegratedGradientsSteps } from './text-steps.js';
+import { checkCommon, compatOf, integrationOptions, type CommonExplainOptions } from '../core/options.js';
+import { TextExplainer } from './text-explainer.js';
 
 /** Options of a multi-label explanation. */
 export interface MultiLabelExplainOptions extends CommonExplainOptions {

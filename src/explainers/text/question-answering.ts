@@ -5,19 +5,12 @@
 import { normalizeAttributions, toWordAttributions } from '../../attribution/normalize.js';
 import { ModelError } from '../../errors.js';
 import type { QuestionAnsweringResult } from '../../types.js';
-import { argmax, softmax } from '../core/head-eval.js';
-import { textIntegratedGradientsSteps } from '../core/steps.js';
 import { buildQuestionAnsweringInputs } from './inputs.js';
-import {
-  checkCommon,
-  compatOf,
-  integrationOptions,
-  requireText,
-  resolveEmbeddingLayer,
-  type CommonExplainOptions,
-  type EmbeddingType,
-} from './text-model.js';
-import { TextExplainer } from '../core/explainer.js';
+import { requireText, resolveEmbeddingLayer, type EmbeddingType } from './text-model.js';
+import { argmax, softmax } from '../core/math.js';
+import { textIntegratedGradientsSteps } from './text-steps.js';
+import { checkCommon, compatOf, integrationOptions, type CommonExplainOptions } from '../core/options.js';
+import { TextExplainer } from './text-explainer.js';
 
 /** Options of a question-answering explanation. */
 export interface QuestionAnsweringExplainOptions extends CommonExplainOptions {
