@@ -56,8 +56,9 @@ export function defineGradscopeElements(registry: CustomElementRegistry = custom
 }
 
 /**
- * The element that shows a result best: the image element for image results, the table
- * for text results (one row per explained target).
+ * The element that shows a result best: the image element for image results, the
+ * generation element for text-generation results, the table for other text results (one row
+ * per explained target).
  *
  * @example
  * ```ts
@@ -65,8 +66,9 @@ export function defineGradscopeElements(registry: CustomElementRegistry = custom
  * el.result = result;
  * ```
  */
-export function elementTagForResult(result: ExplanationResult): 'gradscope-image' | 'gradscope-table' {
-  return detectResultKind(result) === 'image' ? 'gradscope-image' : 'gradscope-table';
+export function elementTagForResult(result: ExplanationResult): 'gradscope-image' | 'gradscope-table' | 'gradscope-generation' {
+  const kind = detectResultKind(result);
+  return kind === 'image' ? 'gradscope-image' : kind === 'generation' ? 'gradscope-generation' : 'gradscope-table';
 }
 
 if (typeof customElements !== 'undefined') defineGradscopeElements();

@@ -8,7 +8,7 @@ import { GradscopeError, InputError } from '../errors.js';
 import { runTask, TASKS, type CliOptions } from './tasks.js';
 import { toJson } from './json.js';
 import { IMAGE_CLI_OPTIONS, IMAGE_USAGE, parseImageCliOptions } from './image-task.js';
-import { GENERATION_CLI_OPTIONS, GENERATION_USAGE, parseGenerationCliOptions, runGenerationTask } from './generation-task.js';
+import { GENERATION_CLI_OPTIONS, GENERATION_USAGE, parseGenerationCliOptions } from './generation-task.js';
 
 const USAGE = `Usage: gradscope explain --task <task> --model <folder | hub id> [options]
 
@@ -43,8 +43,7 @@ export async function main(argv: string[], io: { stdout: (s: string) => void; st
     return parsed.help ? 0 : 2;
   }
   try {
-    const o = parsed.options;
-    const { result, html } = o.task === 'text-generation' ? await runGenerationTask(o) : await runTask(o);
+    const { result, html } = await runTask(parsed.options);
     const text = parsed.options.format === 'html' ? await html() : `${JSON.stringify(toJson({ ...result, task: parsed.options.task, model: parsed.options.model }), null, 2)}\n`;
     if (parsed.options.out) await writeFile(parsed.options.out, text);
     else io.stdout(text);

@@ -11,7 +11,7 @@ import { ModelError } from '../errors.js';
 import type { Dim, Graph, Node } from './ir.js';
 import { branchFromProto } from './model-io.js';
 import { foldConstants } from './fold.js';
-import { inferShapes } from './shape-inference.js';
+import { inferShapes } from './shape/infer.js';
 import { readNumbers } from './tensor.js';
 
 /** The condition's value when it is known: an initializer, or a value shape inference proved. */

@@ -8,15 +8,25 @@ import type { TextGenerationResult } from '../explainers/text/generation/types.j
 import { cssGradient } from './color-bar.js';
 import { escapeHtml } from './escape.js';
 import { generationMatrix } from './generation-matrix.js';
-import { htmlDocument } from './html-export.js';
+
+/** Styles of {@link generationFragment} (constant text, no user data). */
+export const GENERATION_CSS = `.gs-gen-text .gs-generated { text-decoration: underline; }
+.gs-gen table { border-collapse: collapse; font-size: 0.85em; }
+.gs-gen th, .gs-gen td { border: 1px solid var(--gradscope-border); padding: 0.2em 0.4em; white-space: pre; }
+.gs-gen th.gs-generated { font-style: italic; }
+.gs-gen .gs-bar { height: 12px; width: 320px; margin-top: 1em; }
+.gs-gen .gs-ticks { position: relative; width: 320px; height: 1.2em; font-size: 0.8em; color: var(--gradscope-muted); }
+.gs-gen .gs-ticks span { position: absolute; transform: translateX(-50%); }
+.gs-gen .gs-scroll { overflow-x: auto; }`;
 
 /**
- * The page for one result.
+ * One result as an HTML fragment: prompt and continuation, the target x source heat map and
+ * its colour bar (see {@link GENERATION_CSS}); every token escaped.
  *
  * @example
- * await writeFile('generation.html', generationHtml(result));
+ * container.innerHTML = generationFragment(result);
  */
-export function generationHtml(result: TextGenerationResult, options: { title?: string; theme?: 'auto' | 'light' | 'dark' } = {}): string {
+export function generationFragment(result: TextGenerationResult): string {
   const m = generationMatrix(result);
   const head = `<tr><th scope="col">target \\ source</th>${m.sources
     .map((s, j) => `<th scope="col" class="${j < m.promptLength ? 'gs-prompt' : 'gs-generated'}">${escapeHtml(s)}</th>`)
@@ -32,23 +42,11 @@ export function generationHtml(result: TextGenerationResult, options: { title?: 
     })
     .join('\n');
   const ticks = m.bar.ticks.map((t) => `<span style="left:${(t.offset * 100).toFixed(2)}%">${escapeHtml(t.label)}</span>`).join('');
-  return htmlDocument({
-    title: options.title ?? 'gradscope generation explanation',
-    theme: options.theme ?? 'auto',
-    css: `.gs-text .gs-generated { text-decoration: underline; }
-table { border-collapse: collapse; font-size: 0.85em; }
-th, td { border: 1px solid var(--gradscope-border); padding: 0.2em 0.4em; white-space: pre; }
-th.gs-generated { font-style: italic; }
-.gs-bar { height: 12px; width: 320px; margin-top: 1em; }
-.gs-ticks { position: relative; width: 320px; height: 1.2em; font-size: 0.8em; color: var(--gradscope-muted); }
-.gs-ticks span { position: absolute; transform: translateX(-50%); }
-.gs-scroll { overflow-x: auto; }`,
-    body: `<p class="gs-text">${escapeHtml(result.prompt)}<span class="gs-generated">${escapeHtml(result.generatedText)}</span></p>
+  return `<section class="gs-gen"><p class="gs-gen-text">${escapeHtml(result.prompt)}<span class="gs-generated">${escapeHtml(result.generatedText)}</span></p>
 <div class="gs-scroll"><table>
 <thead>${head}</thead>
 <tbody>
 ${rows}
 </tbody></table></div>
-<div class="gs-bar" style="background:${cssGradient(m.bar)}"></div><div class="gs-ticks">${ticks}</div>`,
-  });
+<div class="gs-bar" style="background:${cssGradient(m.bar)}"></div><div class="gs-ticks">${ticks}</div></section>`;
 }

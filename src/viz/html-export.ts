@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { ExplanationResult, ImageClassificationResult, WordAttribution } from '../types.js';
+import type { ExplanationResult, ImageClassificationResult, TextGenerationResult, WordAttribution } from '../types.js';
+import { GENERATION_CSS, generationFragment } from './generation-html.js';
 import { colorBar, cssGradient } from './color-bar.js';
 import { escapeHtml } from './escape.js';
 import { type ImageVizOptions, visualizeImageResult } from './image.js';
@@ -114,18 +115,21 @@ function imageHtml(result: ImageClassificationResult, options: ImageVizOptions =
  */
 export function visualizeHtml(results: ExplanationResult | readonly ExplanationResult[], options: HtmlExportOptions = {}): string {
   const list: readonly ExplanationResult[] = Array.isArray(results) ? results : [results as ExplanationResult];
-  const text = list.filter((r) => detectResultKind(r) !== 'image');
+  const text = list.filter((r) => detectResultKind(r) !== 'image' && detectResultKind(r) !== 'generation');
+  const generations = list.filter((r): r is TextGenerationResult => detectResultKind(r) === 'generation');
   const images = list.filter((r): r is ImageClassificationResult => detectResultKind(r) === 'image');
   const parts: string[] = [];
   if (text.length > 0) parts.push(tableHtml(text, options));
   for (const img of images) parts.push(imageHtml(img, options.image));
+  for (const gen of generations) parts.push(generationFragment(gen));
   return htmlDocument({
     title: options.title ?? 'gradscope explanation',
     theme: options.theme ?? 'auto',
     css: `.gs-figure { display: inline-block; margin: 1em 0; }
 .gs-figure img { image-rendering: pixelated; display: block; }
 .gs-ticks { font-size: 0.8em; color: var(--gradscope-muted); }
-${TABLE_CSS}`,
+${TABLE_CSS}
+${GENERATION_CSS}`,
     body: parts.join('\n'),
   });
 }

@@ -10,12 +10,13 @@ import type {
   MultiLabelResult,
   QuestionAnsweringResult,
   SequenceClassificationResult,
+  TextGenerationResult,
   TokenClassificationResult,
   ZeroShotResult,
 } from '../types.js';
 
 /** The result families the visualisations distinguish. */
-export type ResultKind = 'sequence' | 'multi-label' | 'zero-shot' | 'question-answering' | 'token-classification' | 'image';
+export type ResultKind = 'sequence' | 'multi-label' | 'zero-shot' | 'question-answering' | 'token-classification' | 'image' | 'generation';
 
 /** Maps each {@link ResultKind} to its result type. */
 export interface ResultByKind {
@@ -25,6 +26,7 @@ export interface ResultByKind {
   'question-answering': QuestionAnsweringResult;
   'token-classification': TokenClassificationResult;
   image: ImageClassificationResult;
+  generation: TextGenerationResult;
 }
 
 /**
@@ -44,6 +46,7 @@ export interface ResultByKind {
 export function detectResultKind(result: ExplanationResult): ResultKind {
   const r = result as unknown as Record<string, unknown>;
   if ('attributions' in r && 'shape' in r) return 'image';
+  if ('tokenAttributions' in r && 'targetTokens' in r) return 'generation';
   if ('startPosition' in r) return 'question-answering';
   const wa = r.wordAttributions;
   if (Array.isArray(wa)) {

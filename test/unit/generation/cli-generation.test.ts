@@ -45,12 +45,13 @@ describe('gradscope explain --task text-generation', () => {
   });
 
   test.each([
-    ['empty prompt', ['--text', ''], /prompt is empty/],
+    ['empty prompt', ['--text', ''], /--text is required/],
+    ['blank prompt', ['--text', '   '], /prompt is empty/],
     ['max-new-tokens 0', ['--text', 'Hi', '--max-new-tokens', '0'], /maxNewTokens must be an integer from 1 to 64/],
     ['max-new-tokens above the cap', ['--text', 'Hi', '--max-new-tokens', '65'], /from 1 to 64/],
     ['empty target', ['--text', 'Hi', '--target', ''], /target is empty/],
     ['too long', ['--text', 'a b '.repeat(200), '--target', ' c'], /exceed the model's 256 positions/],
-    ['bad compat', ['--text', 'Hi', '--compat', 'transformers-interpret'], /--compat takes "captum"/],
+    ['bad compat', ['--text', 'Hi', '--compat', 'transformers-interpret'], /--compat only takes "captum" for --task text-generation/],
   ])('%s: exit 1 and a message', async (_n, args, message) => {
     const { code, err } = await cli([...base('gpt2-tiny'), ...args]);
     expect(code).toBe(1);

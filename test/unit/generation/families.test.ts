@@ -12,7 +12,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TextGenerationExplainer } from '../../../src/explainers/text/generation/explainer.js';
 import { kvLayout, lmFeeds } from '../../../src/explainers/text/generation/lm-feeds.js';
-import { argmax } from '../../../src/explainers/head-eval.js';
+import { argmax } from '../../../src/explainers/core/math.js';
 import { encodeModel } from '../../../src/onnx/model-io.js';
 import { buildCausalLm, type LmSpec } from '../../support/causal-lm-builder.js';
 

@@ -12,9 +12,9 @@ import type { HeadSpec } from '../../../autodiff/spec.js';
 import { GS } from '../../../autodiff/spec.js';
 import { throwIfAborted } from '../../../errors.js';
 import type { Session, Tensor } from '../../../runtime/session.js';
-import type { LoadedModel } from '../../loaded-model.js';
-import { rowsPerRun } from '../../memory.js';
-import type { TextIgResult } from '../../text-attribution.js';
+import type { LoadedModel } from '../../core/loaded-model.js';
+import { rowsPerRun } from '../../core/memory.js';
+import type { TextIgResult } from '../text-attribution.js';
 import { lmFeeds, type KvLayout } from './lm-feeds.js';
 
 /** The explained scalar: log p(token | position) of the selected row. */

@@ -6,10 +6,11 @@
  * @module
  */
 import { InputError } from '../../../errors.js';
-import { isNode, nodeImport } from '../../../runtime/platform.js';
-import { generationHtml } from '../../../viz/generation-html.js';
-import { checkCommon, requireText, TextModel, type TextExplainerInit } from '../../text-model.js';
-import { normalizedTokenSums, withSteps } from '../../steps.js';
+import { checkCommon } from '../../core/options.js';
+import { withSteps } from '../../core/steps.js';
+import { TextExplainer } from '../text-explainer.js';
+import { requireText, TextModel } from '../text-model.js';
+import { normalizedTokenSums } from '../text-steps.js';
 import { lmIntegratedGradients, type LmIgResult } from './attribute.js';
 import { checkBaseline, checkCompat, checkMaxNewTokens, checkTarget, requireCausalLm } from './checks.js';
 import { greedyGenerate } from './greedy.js';
@@ -33,25 +34,15 @@ interface CausalLmConfig extends LmConfig {
  * const r = await ex.explain('The movie was great because', { maxNewTokens: 5 });
  * console.log(r.generatedText, r.tokenAttributions[0]);
  */
-export class TextGenerationExplainer {
-  private last: TextGenerationResult | undefined;
+export class TextGenerationExplainer extends TextExplainer<TextGenerationResult> {
   private readonly layout: KvLayout;
 
   /** Wraps a loaded model; throws `wrong-model-kind` for a model that is not a causal LM. */
-  constructor(readonly text: TextModel) {
+  constructor(text: TextModel) {
+    super(text);
     const cfg = this.config;
     requireCausalLm(text.model.onnx.graph, cfg.architectures ?? []);
     this.layout = kvLayout(text.model.onnx.graph, cfg);
-  }
-
-  /**
-   * Loads a causal language model (Hub id or local folder) and its tokenizer.
-   *
-   * @example
-   * const ex = await TextGenerationExplainer.fromPretrained('./models/gpt2-tiny', { localOnly: true });
-   */
-  static async fromPretrained(modelIdOrPath: string, init: TextExplainerInit = {}): Promise<TextGenerationExplainer> {
-    return new TextGenerationExplainer(await TextModel.load(modelIdOrPath, init));
   }
 
   private get config(): CausalLmConfig {
@@ -69,36 +60,6 @@ export class TextGenerationExplainer {
     const logits = this.text.model.onnx.graph.outputs.find((o) => o.name === 'logits') ?? this.text.model.onnx.graph.outputs[0];
     const last = logits.shape?.[2];
     return typeof last === 'number' ? last : Number(this.config.vocab_size ?? 0);
-  }
-
-  /** The last result, or undefined before the first call. */
-  get lastResult(): TextGenerationResult | undefined {
-    return this.last;
-  }
-
-  /**
-   * A standalone HTML page of the last result (or of `result`): prompt, continuation and the
-   * target x source heat map, every token escaped. In Node, `path` also writes it.
-   *
-   * @example
-   * await ex.explain('The movie was great because');
-   * await ex.visualize('generation'); // writes generation.html
-   */
-  async visualize(path?: string, options: { result?: TextGenerationResult; theme?: 'auto' | 'light' | 'dark' } = {}): Promise<string> {
-    const result = options.result ?? this.last;
-    if (!result) throw new InputError('There is nothing to visualize yet: call explain() first, or pass { result }.', { code: 'no-result' });
-    const html = generationHtml(result, options.theme ? { theme: options.theme } : {});
-    if (path !== undefined) {
-      if (!isNode()) throw new InputError('visualize(path) writes files in Node only; in a browser, use the returned HTML or <gradscope-generation>.', { code: 'node-only' });
-      const { writeFile } = await nodeImport<typeof import('node:fs/promises')>('node:fs/promises');
-      await writeFile(path.endsWith('.html') ? path : `${path}.html`, html);
-    }
-    return html;
-  }
-
-  /** Frees the model's sessions; explaining afterwards is an error. */
-  dispose(): Promise<void> {
-    return this.text.model.dispose();
   }
 
   private eosIds(): Set<number> {

@@ -7,7 +7,7 @@
  */
 import { throwIfAborted } from '../../../errors.js';
 import type { Session, Tensor } from '../../../runtime/session.js';
-import { argmax } from '../../head-eval.js';
+import { argmax } from '../../core/math.js';
 import { lmFeeds, type KvLayout } from './lm-feeds.js';
 
 /** Outcome of {@link greedyGenerate}. */

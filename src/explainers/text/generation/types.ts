@@ -54,6 +54,10 @@ export interface ModelRuns {
 /** Result of a text-generation explanation. */
 export interface TextGenerationResult {
   task: 'text-generation';
+  /** Optional: the model id or folder the result was computed with. */
+  model?: string;
+  /** Optional ground truth, shown in the table's "True Label" column. */
+  trueLabel?: string;
   prompt: string;
   /** The explained continuation as text (generated, or the given target). */
   generatedText: string;
