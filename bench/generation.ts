@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/generation.ts [--backends=node-cpu,node-wasm] [--runs=N] [--size=small|tiny]`:
+ * `npx tsx bench/generation.ts [--backends=node-cpu,node-wasm] [--runs=N] [--steps=50,auto] [--size=small|tiny]`:
  * text-generation explanations on a GPT-2-small-sized model (test/support/causal-lm-builder.ts, weights
  * regenerated each time into the gitignored bench/.cache): 32 prompt tokens, 8 greedy tokens,
  * 50 steps and 'auto'. Prints a markdown table: time per explanation (median), peak RSS of the
@@ -45,7 +45,8 @@ async function main(): Promise<void> {
     while (ex.text.tokenizer.encode(prompt, { addSpecialTokens: true }).ids.length < 32) prompt += ' the story';
     const ids = ex.text.tokenizer.encode(prompt, { addSpecialTokens: true }).ids.slice(0, 32);
     prompt = ex.text.tokenizer.decode?.(ids) ?? prompt;
-    for (const nSteps of [50, 'auto'] as const) {
+    const stepList = (flag('steps') ?? '50,auto').split(',').map((x) => (x === 'auto' ? ('auto' as const) : Number(x)));
+    for (const nSteps of stepList) {
       // Warm-up: sessions created, the same chunk shapes run once.
       await ex.explain(prompt, { maxNewTokens: 8, nSteps: nSteps === 'auto' ? 3 : 4 });
       const times: number[] = [];
