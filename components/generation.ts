@@ -2,12 +2,14 @@
  * `<gradscope-generation>`: what a causal language model wrote, and which earlier tokens made
  * each written token likely.
  */
-import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { TextGenerationResult } from '../src/explainers/text/generation/types.js';
 import { cssGradient } from '../src/viz/color-bar.js';
 import { generationMatrix, type GenerationMatrix } from '../src/viz/generation-matrix.js';
+import { isResultKind } from '../src/viz/result-kind.js';
 import { generationStyles } from './generation.styles.js';
+import { ResultElement } from './result-source.js';
 
 /** Detail of the `gradscope-target-select` event. */
 export interface TargetSelectDetail {
@@ -18,17 +20,6 @@ export interface TargetSelectDetail {
   scores: number[];
 }
 
-function parseGeneration(value: string | null): TextGenerationResult | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  try {
-    const r = JSON.parse(value) as TextGenerationResult;
-    return Array.isArray(r.tokenAttributions) && Array.isArray(r.promptTokens) && Array.isArray(r.targetTokens) ? r : undefined;
-  } catch {
-    console.warn('gradscope: ignoring a result attribute that is not text-generation result JSON');
-    return undefined;
-  }
-}
-
 /**
  * The generated text, each target token selectable (click, or arrow keys / Home / End in the
  * target list); the selected target's attributions colour the prompt and the earlier tokens,
@@ -36,7 +27,9 @@ function parseGeneration(value: string | null): TextGenerationResult | undefined
  *
  * @example
  * ```html
- * <gradscope-generation result='{"promptTokens": [...], "targetTokens": [...], "tokenAttributions": [[...]], ...}'></gradscope-generation>
+ * <gradscope-generation>
+ *   <script type="application/json">…the CLI's --task text-generation JSON…</script>
+ * </gradscope-generation>
  * ```
  *
  * @tag gradscope-generation
@@ -49,36 +42,38 @@ function parseGeneration(value: string | null): TextGenerationResult | undefined
  * @cssprop --gradscope-muted - Colour of tokens after the selected target.
  * @cssprop --gradscope-token-radius - Token corner radius.
  */
-export class GradscopeGeneration extends LitElement {
+export class GradscopeGeneration extends ResultElement {
   static override styles = generationStyles;
 
   static override properties: PropertyDeclarations = {
-    result: { attribute: 'result', converter: { fromAttribute: parseGeneration } },
+    ...ResultElement.properties,
     selected: { type: Number, reflect: true },
-    theme: { type: String, reflect: true },
     heatmap: { type: Boolean },
   };
 
-  /** The text-generation result to show (property, or JSON in the `result` attribute). */
-  result: TextGenerationResult | undefined;
   /** Index of the selected target token. */
   selected = 0;
-  /** `light` or `dark` pins the colour scheme; unset follows `prefers-color-scheme`. */
-  theme: 'light' | 'dark' | undefined;
   /** Show the heat map beside the text (default true). */
   heatmap = true;
 
   private _matrix: GenerationMatrix | undefined;
 
+  /** The result when it is a text-generation result (other kinds render a note). */
+  get generation(): TextGenerationResult | undefined {
+    const r = this.result;
+    return r !== undefined && isResultKind(r, 'generation') ? r : undefined;
+  }
+
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('result')) {
-      this._matrix = this.result ? generationMatrix(this.result) : undefined;
+      const g = this.generation;
+      this._matrix = g ? generationMatrix(g) : undefined;
       if (changed.get('result') !== undefined) this.selected = 0;
     }
   }
 
   private _select(i: number, focus: boolean): void {
-    const r = this.result;
+    const r = this.generation;
     if (!r || r.targetTokens.length === 0) return;
     const next = Math.max(0, Math.min(r.targetTokens.length - 1, i));
     this.selected = next;
@@ -90,7 +85,7 @@ export class GradscopeGeneration extends LitElement {
   }
 
   private _onKeydown(e: KeyboardEvent): void {
-    const n = this.result?.targetTokens.length ?? 0;
+    const n = this.generation?.targetTokens.length ?? 0;
     const to: Record<string, number> = { ArrowRight: this.selected + 1, ArrowDown: this.selected + 1, ArrowLeft: this.selected - 1, ArrowUp: this.selected - 1, Home: 0, End: n - 1 };
     const i = to[e.key];
     if (i === undefined) return;
@@ -99,7 +94,7 @@ export class GradscopeGeneration extends LitElement {
   }
 
   override render(): TemplateResult {
-    const r = this.result;
+    const r = this.generation;
     const m = this._matrix;
     if (!r || !m || r.targetTokens.length === 0) return html`<p class="gs-empty">No generation to show.</p>`;
     const sel = Math.min(this.selected, r.targetTokens.length - 1);

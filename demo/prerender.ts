@@ -27,6 +27,8 @@ function cliArgs(t: DemoTask): string[] {
   }
   if (t.options?.flipSign === true) args.push('--flip-sign');
   if (typeof t.options?.attributionType === 'string') args.push('--attribution-type', t.options.attributionType);
+  if (typeof t.options?.maxNewTokens === 'number') args.push('--max-new-tokens', String(t.options.maxNewTokens));
+  if (typeof t.options?.compat === 'string') args.push('--compat', t.options.compat);
   return args;
 }
 
@@ -40,7 +42,7 @@ function section(t: DemoTask, result: Record<string, unknown>): string {
   // The page stays light: the image element draws over the original picture instead of the
   // 224x224x3 model input the CLI also returns.
   const shown = image ? Object.fromEntries(Object.entries(result).filter(([k]) => k !== 'pixelValues')) : result;
-  const tag = image ? 'gradscope-image' : 'gradscope-table';
+  const tag = image ? 'gradscope-image' : t.task === 'text-generation' ? 'gradscope-generation' : 'gradscope-table';
   const attrs = image ? ' image-src="./fixtures/test.png" side-by-side' : '';
   const input = Object.entries(t.inputs)
     .filter(([k]) => k !== 'image')
