@@ -16,6 +16,7 @@
  *
  * @module
  */
+import type { ImageFaithfulnessInfo, TextFaithfulnessInfo } from '../types.js';
 
 /** The fractions of the explained tokens tried as rationale sizes. */
 export const RATIONALE_FRACTIONS: readonly number[] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
@@ -143,19 +144,8 @@ export function kendallTauB(x: ArrayLike<number>, y: ArrayLike<number>): number 
   return denom === 0 ? NaN : (concordant - discordant) / denom;
 }
 
-/** Text faithfulness of one explained target. */
-export interface TextFaithfulness {
-  /** Mean comprehensiveness over the kept q (higher is better). */
-  aopcComprehensiveness: number;
-  /** Mean sufficiency over the kept q (lower is better). */
-  aopcSufficiency: number;
-  /** Kendall's tau-b of the scores and the leave-one-out drops; null when undefined (constant scores or drops). */
-  tauLoo: number | null;
-  /** The explained probability at the full input. */
-  p: number;
-  /** Per kept q: the rationale size and both measures. */
-  curve: { q: number; size: number; comprehensiveness: number; sufficiency: number }[];
-}
+/** Text faithfulness of one explained target (the result field's shape). */
+export type TextFaithfulness = TextFaithfulnessInfo;
 
 /** The perturbed inputs of one text evaluation, as lists of kept positions. */
 export interface TextEvaluationPlan {
@@ -290,21 +280,8 @@ export function patchComposite(rest: ArrayLike<number>, from: ArrayLike<number>,
   return out;
 }
 
-/** Image faithfulness of one explained class. */
-export interface ImageFaithfulness {
-  /** Mean over the curve of p(x) - p(top-k patches at the baseline) (higher is better). */
-  aopcDeletion: number;
-  /** Mean over the curve of p(top-k patches of x on the baseline) - p(baseline) (higher is better). */
-  aopcInsertion: number;
-  /** Patches moved at each curve point. */
-  steps: number[];
-  /** The explained probability at each deletion point (steps[0] = 0: the input). */
-  deletion: number[];
-  /** The explained probability at each insertion point (steps[0] = 0: the baseline). */
-  insertion: number[];
-  /** Side of the square patches, in pixels. */
-  patch: number;
-}
+/** Image faithfulness of one explained class (the result field's shape). */
+export type ImageFaithfulness = ImageFaithfulnessInfo;
 
 /**
  * AOPCs of the deletion and insertion curves (both measured against their own start point).

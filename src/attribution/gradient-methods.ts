@@ -15,10 +15,11 @@
  * @module
  */
 import { InputError } from '../errors.js';
+import type { AlgorithmName } from '../types.js';
 import { gaussian } from './noise-tunnel.js';
 
 /** The attribution algorithms. */
-export type Algorithm = 'integrated-gradients' | 'gradient-x-input' | 'saliency' | 'smoothgrad';
+export type Algorithm = AlgorithmName;
 
 /** Every algorithm name, for validation and UIs. */
 export const ALGORITHMS: readonly Algorithm[] = ['integrated-gradients', 'gradient-x-input', 'saliency', 'smoothgrad'];

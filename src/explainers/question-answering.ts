@@ -18,6 +18,7 @@ import {
   type EmbeddingType,
 } from './text-model.js';
 import { TextExplainer } from './explainer-base.js';
+import { algorithmField, requireEvaluable } from './evaluate.js';
 
 /** Options of a question-answering explanation. */
 export interface QuestionAnsweringExplainOptions extends CommonExplainOptions {
@@ -74,6 +75,7 @@ export class QuestionAnsweringExplainer extends TextExplainer<QuestionAnsweringR
     requireText(question, 'question');
     requireText(context, 'context');
     checkCommon(opts);
+    requireEvaluable('question-answering', opts);
     const outs = this.text.model.outputNames;
     if (!outs.includes(START) || !outs.includes(END)) {
       throw new ModelError(`A question-answering model must output ${START} and ${END}; this one outputs ${outs.join(', ')}. Use an extractive QA model (e.g. fine-tuned on SQuAD).`, { code: 'wrong-model-kind' });
@@ -118,6 +120,7 @@ export class QuestionAnsweringExplainer extends TextExplainer<QuestionAnsweringR
       tokens,
       inputIds: [...rows.inputIds],
       ...(autoSteps ? { autoSteps } : {}),
+      ...algorithmField(opts),
     };
     this.last = result;
     return result;

@@ -8,11 +8,13 @@
 import { autoSteps, DEFAULT_AUTO_TOLERANCE, type AutoStepsEvaluation } from '../attribution/auto-steps.js';
 import { normalizeAttributions } from '../attribution/normalize.js';
 import type { AutoStepsInfo } from '../types.js';
+import { checkAlgorithm, type AlgorithmOptions } from '../attribution/gradient-methods.js';
 import { textIntegratedGradients, type TextIgRequest, type TextIgResult } from './text-attribution.js';
+import { textGradientMethod } from './text-gradient-methods.js';
 import type { LoadedModel } from './loaded-model.js';
 
 /** The step options of a call. */
-export interface StepsChoice {
+export interface StepsChoice extends AlgorithmOptions {
   nSteps?: number | 'auto';
   tolerance?: number;
   signal?: AbortSignal;
@@ -76,7 +78,8 @@ export function normalizedTokenSums(ig: TextIgResult, end?: number | null): Step
 
 /**
  * {@link textIntegratedGradients} with `nSteps` a count or `'auto'` (measured by
- * {@link normalizedTokenSums} unless `measure` says otherwise).
+ * {@link normalizedTokenSums} unless `measure` says otherwise); another `algorithm` runs its
+ * single gradient pass instead (steps do not apply).
  */
 export function textIntegratedGradientsSteps(
   model: LoadedModel,
@@ -84,6 +87,8 @@ export function textIntegratedGradientsSteps(
   choice: StepsChoice,
   measure: (ig: TextIgResult) => StepsMeasure = (ig) => normalizedTokenSums(ig),
 ): Promise<Stepped<TextIgResult>> {
+  const algo = checkAlgorithm(choice);
+  if (algo.algorithm !== 'integrated-gradients') return textGradientMethod(model, request, algo).then((result) => ({ result }));
   return withSteps(choice, (n) => textIntegratedGradients(model, n === undefined ? request : { ...request, nSteps: n }), measure);
 }
 

@@ -2,6 +2,7 @@
  * What every text explainer shares: loading (tokenizer + model), the label set, input-length
  * checks and the options common to all calls.
  */
+import { checkAlgorithm, type AlgorithmOptions } from '../attribution/gradient-methods.js';
 import type { IntegrationMethod } from '../attribution/quadrature.js';
 import { isIntegrationMethod } from '../attribution/quadrature.js';
 import type { CutKind } from '../autodiff/cut-points.js';
@@ -18,7 +19,13 @@ export interface TextExplainerInit extends LoadModelOptions {
 }
 
 /** Options of every explain call. */
-export interface CommonExplainOptions {
+export interface CommonExplainOptions extends AlgorithmOptions {
+  /**
+   * Measure the explanation against the model (forward passes only): adds `faithfulness`
+   * (comprehensiveness, sufficiency, tau-LOO; images: deletion/insertion AOPC). Not every task
+   * supports it yet: those that do not throw `evaluate-unsupported`.
+   */
+  evaluate?: boolean;
   /**
    * Integration steps (default 50). `'auto'`: Gauss-Legendre node counts 3, 5, 8, 13, ... until
    * the normalised word attributions are within `tolerance` (two counts agree, or geometric
@@ -141,6 +148,7 @@ export function checkCommon(opts: CommonExplainOptions): void {
   if (opts.method !== undefined && !isIntegrationMethod(opts.method)) {
     throw new InputError(`Unknown integration method "${String(opts.method)}". Use gausslegendre, riemann_left, riemann_right, riemann_middle or riemann_trapezoid.`, { code: 'bad-method' });
   }
+  checkAlgorithm(opts);
 }
 
 /** One-hot float mask. */

@@ -21,6 +21,7 @@ import {
   type EmbeddingType,
 } from './text-model.js';
 import { TextExplainer } from './explainer-base.js';
+import { algorithmField, requireEvaluable } from './evaluate.js';
 
 /** Options of a token-classification explanation. */
 export interface TokenClassificationExplainOptions extends CommonExplainOptions {
@@ -69,6 +70,7 @@ export class TokenClassificationExplainer extends TextExplainer<TokenClassificat
   async explain(text: string, opts: TokenClassificationExplainOptions = {}): Promise<TokenClassificationResult> {
     requireText(text);
     checkCommon(opts);
+    requireEvaluable('token-classification', opts);
     requireOutputRank(this.text, 3, 'per-token logits [batch, tokens, classes]', 'the token-classification explainer');
     const labels = this.text.labels;
     const ignoredLabels = new Set(this.checkIgnoredLabels(opts.ignoredLabels));
@@ -123,6 +125,7 @@ export class TokenClassificationExplainer extends TextExplainer<TokenClassificat
         };
       });
     }
+    Object.assign(result, algorithmField(opts));
     this.last = result;
     return result;
   }
