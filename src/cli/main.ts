@@ -22,6 +22,10 @@ Integration:  [--embedding-type word|position|embeddings (QA)] [--n-steps N|auto
               [--internal-batch-size N]
               [--method gausslegendre|riemann_left|riemann_right|riemann_middle|riemann_trapezoid]
               [--flip-sign] [--compat transformers-interpret] [--truncation]
+Algorithm:    [--algorithm integrated-gradients|gradient-x-input|saliency|smoothgrad]
+              [--smoothgrad-samples N] [--smoothgrad-noise F] [--seed N]
+Trust:        [--evaluate]  faithfulness beside the scores (comprehensiveness: higher is
+              better; sufficiency: lower is better; images: deletion/insertion AOPC)
 ${IMAGE_USAGE}
 Runtime:      [--device auto|cpu|wasm|webgpu] [--local-only]
 Output:       [--format json|html] [--out FILE]
@@ -85,6 +89,10 @@ function parse(argv: string[]): { command: string | undefined; help: boolean; op
       context: { type: 'string' },
       'ignored-labels': { type: 'string' },
       'ignored-indexes': { type: 'string' },
+      algorithm: { type: 'string' },
+      'smoothgrad-samples': { type: 'string' },
+      'smoothgrad-noise': { type: 'string' },
+      evaluate: { type: 'boolean' },
       ...IMAGE_CLI_OPTIONS,
       help: { type: 'boolean', short: 'h' },
     },
@@ -135,6 +143,10 @@ function parse(argv: string[]): { command: string | undefined; help: boolean; op
     ignoredLabels: list(values['ignored-labels']),
     ignoredIndexes: ints('ignored-indexes', values['ignored-indexes']),
     image: parseImageCliOptions(values),
+    algorithm: values.algorithm,
+    smoothGradSamples: int('smoothgrad-samples', values['smoothgrad-samples']),
+    smoothGradNoise: values['smoothgrad-noise'] === undefined ? undefined : Number(values['smoothgrad-noise']),
+    evaluate: values.evaluate ?? false,
   };
   if (options.format !== 'json' && options.format !== 'html') throw new InputError(`--format must be json or html, got "${options.format}".`);
   return { command: positionals[0], help: values.help ?? false, options };

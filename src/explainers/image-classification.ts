@@ -24,6 +24,9 @@ import { LoadedModel, type LoadModelOptions } from './loaded-model.js';
 import { argmax } from './sequence-classification.js';
 import { rowsPerRun } from './memory.js';
 import { checkCommon } from './text-model.js';
+import type { Algorithm } from '../attribution/gradient-methods.js';
+import { requireEvaluable } from './evaluate.js';
+import { evaluateImageFaithfulness } from './image-faithfulness.js';
 import { withSteps, type StepsMeasure } from './steps.js';
 
 /** Options given when an image explainer is created. */
@@ -71,6 +74,10 @@ export interface ImageExplainOptions {
   seed?: number;
   /** Class to explain by index (wins over className). Default: the predicted class. */
   index?: number;
+  /** Only 'integrated-gradients' for images so far (other values: `algorithm-unsupported`). */
+  algorithm?: Algorithm;
+  /** Add `faithfulness`: deletion / insertion AOPC over 16x16 patches (forward passes only). */
+  evaluate?: boolean;
   /** Class to explain by name. Unknown names are an error listing the valid ones. */
   className?: string;
   /** Labels replacing the explainer's for this call (one per model output). */
@@ -241,6 +248,10 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
    */
   async explain(image: ImageInput, opts: ImageExplainOptions = {}): Promise<ImageClassificationResult> {
     checkCommon(opts);
+    requireEvaluable('image-classification', opts);
+    if (opts.algorithm !== undefined && opts.algorithm !== 'integrated-gradients') {
+      throw new InputError(`algorithm ${JSON.stringify(opts.algorithm)} is not available for images yet; images support integrated-gradients (attributionType IG or IGNT). Other algorithms work with the text explainers.`, { code: 'algorithm-unsupported' });
+    }
     const type = opts.attributionType ?? 'IGNT';
     if (type !== 'IG' && type !== 'IGNT') throw new InputError(`attributionType must be 'IG' or 'IGNT', got ${JSON.stringify(type)}.`, { code: 'bad-attribution-type' });
     const nt = type === 'IGNT' ? checkNoiseTunnel(opts) : undefined;
@@ -292,6 +303,9 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
     };
     if (delta !== undefined) result.delta = delta;
     if (auto) result.autoSteps = auto;
+    if (opts.evaluate === true) {
+      result.faithfulness = await evaluateImageFaithfulness(this.model, x, result.shape, result.attributions, target, opts.signal ? { signal: opts.signal } : {});
+    }
     this.last = result;
     return result;
   }

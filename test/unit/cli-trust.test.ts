@@ -1,0 +1,44 @@
+/** `--algorithm`, the SmoothGrad flags and `--evaluate` on the command line (JSON contract, typed errors, no stack traces). */
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { MODELS_DIR } from './text-reference-fixtures.js';
+
+async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { stdout: (s) => (out += s), stderr: (s) => (err += s) });
+  return { code, out, err };
+}
+
+const base = ['explain', '--task', 'text-classification', '--model', path.join(MODELS_DIR, 'distilbert-sst2'), '--local-only', '--device', 'cpu', '--text', 'a truly wonderful film'];
+
+describe('CLI trust flags', () => {
+  test('--algorithm smoothgrad --seed --evaluate: algorithm and faithfulness in the JSON, repeatable', async () => {
+    const argv = [...base, '--algorithm', 'smoothgrad', '--smoothgrad-samples', '3', '--smoothgrad-noise', '0.05', '--seed', '3', '--evaluate'];
+    const a = await cli(argv);
+    expect(a.err).toBe('');
+    expect(a.code).toBe(0);
+    const json = JSON.parse(a.out) as { algorithm: string; faithfulness: { aopcComprehensiveness: number; aopcSufficiency: number; tauLoo: number | null }; rawAttributions: number[] };
+    expect(json.algorithm).toBe('smoothgrad');
+    expect(Number.isFinite(json.faithfulness.aopcComprehensiveness)).toBe(true);
+    const b = JSON.parse((await cli(argv)).out) as typeof json;
+    expect(b.rawAttributions).toEqual(json.rawAttributions);
+  }, 60_000);
+
+  test('bad values: exit 1 with the typed message, no stack', async () => {
+    for (const [flags, text] of [
+      [['--algorithm', 'lime'], 'Unknown algorithm'],
+      [['--algorithm', 'smoothgrad', '--smoothgrad-noise', 'abc'], 'smoothGradNoise'],
+      [['--algorithm', 'smoothgrad', '--smoothgrad-samples', '0'], 'smoothGradSamples'],
+    ] as const) {
+      const r = await cli([...base, ...flags]);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain(text);
+      expect(r.err).not.toContain('    at ');
+    }
+    const qa = await cli(['explain', '--task', 'question-answering', '--model', path.join(MODELS_DIR, 'bert-squad'), '--local-only', '--device', 'cpu', '--question', 'Who?', '--context', 'Alice went home.', '--evaluate']);
+    expect(qa.code).toBe(1);
+    expect(qa.err).toContain('evaluate is not supported for question-answering');
+  }, 60_000);
+});
