@@ -4,6 +4,7 @@
  */
 import { checkAlgorithm, type AlgorithmOptions } from '../attribution/gradient-methods.js';
 import type { IntegrationMethod } from '../attribution/quadrature.js';
+import type { StepsChoice } from './steps.js';
 import { isIntegrationMethod } from '../attribution/quadrature.js';
 import type { CutKind } from '../autodiff/cut-points.js';
 import { InputError, ModelError } from '../errors.js';
@@ -26,6 +27,8 @@ export interface CommonExplainOptions extends AlgorithmOptions {
    * supports it yet: those that do not throw `evaluate-unsupported`.
    */
   evaluate?: boolean;
+  /** With `nSteps: 'auto'`: each intermediate node count's normalised attributions (see {@link StepsChoice.onRefine}). */
+  onRefine?: StepsChoice['onRefine'];
   /**
    * Integration steps (default 50). `'auto'`: Gauss-Legendre node counts 3, 5, 8, 13, ... until
    * the normalised word attributions are within `tolerance` (two counts agree, or geometric
