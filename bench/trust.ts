@@ -4,7 +4,8 @@
  * backend, printed as a markdown table.
  *
  * Flags: --runs=N (timed explanations per row after one warm-up, default 3),
- *        --tokens=9,64 (text lengths, special tokens included).
+ *        --tokens=9,64 (text lengths, special tokens included),
+ *        --auto-max-tokens=16 (the nSteps 'auto' row only up to this length).
  *
  * `evaluate` is timed on its own (the forwards of the faithfulness checks: 2 per kept rationale
  * plus one per token for leave-one-out, batched), from the IG result's scores.
@@ -20,6 +21,8 @@ import { ensureModel } from './weights.js';
 const get = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const runs = Number(get('runs') ?? 3);
 const lengths = (get('tokens') ?? '9,64').split(',').map(Number);
+// 'auto' on random weights runs the whole node schedule (139 evaluations): only for short texts.
+const autoMaxTokens = Number(get('auto-max-tokens') ?? 16);
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
     const text = textOfLength(ex.text, T);
     let ig = NaN;
     for (const [name, opts] of ROWS) {
+      if (opts.nSteps === 'auto' && T > autoMaxTokens) continue;
       const ms = await median(() => ex.explain(text, opts));
       if (Number.isNaN(ig)) ig = ms;
       lines.push(`| ${name} | ${T} | ${ms.toFixed(0)} | ${(ms / ig).toFixed(3)}x |`);

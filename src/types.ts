@@ -159,6 +159,8 @@ export interface QuestionAnsweringResult extends TextResultBase {
   startProbability?: number;
   endProbability?: number;
   deltas: { start: number; end: number };
+  /** With `evaluate: true`: start and end (p = the max start / end logit, the explained scalar). */
+  faithfulness?: { start: TextFaithfulnessInfo; end: TextFaithfulnessInfo };
 }
 
 /** One explained token of a token-classification result. */
@@ -173,6 +175,8 @@ export interface TokenAttributionEntry {
   attributions: WordAttribution[];
   rawAttributions?: number[];
   delta?: number;
+  /** With `evaluate: true` (the explained token stays in place in every perturbed input). */
+  faithfulness?: TextFaithfulnessInfo;
 }
 
 /** Result of the token-classification explainer, keyed by token position. */

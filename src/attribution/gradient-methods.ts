@@ -85,14 +85,15 @@ export interface GradientPlan {
   /** How the graph reduces: per-token sums, or every element (saliency). */
   reduction: 'sum-last-axis' | 'per-row';
   rows: number;
-  /** `rows` input rows of `x.length` values each. */
-  input: Float32Array;
-  /** `rows` baseline rows. */
-  baseline: Float32Array;
   alphas: Float32Array;
   weights: Float32Array;
   /** A row whose path point is `x` itself (its F and model outputs are those of the input). */
   inputRow: number;
+  /**
+   * Input and baseline rows `start .. end-1` (`x.length` values per row). SmoothGrad draws its
+   * noise here, so memory stays that of one chunk; call with consecutive ranges from 0.
+   */
+  rowsOf(start: number, end: number): { input: Float32Array; baseline: Float32Array };
 }
 
 /**
@@ -101,15 +102,20 @@ export interface GradientPlan {
  * @example
  * ```ts
  * const plan = gradientPlan({ algorithm: 'gradient-x-input', samples: 1, noise: 0 }, x);
+ * const { input, baseline } = plan.rowsOf(0, plan.rows);
  * ```
  */
 export function gradientPlan(choice: AlgorithmChoice, x: Float32Array): GradientPlan {
   const n = x.length;
+  const single = (input: Float32Array, baseline: Float32Array): GradientPlan['rowsOf'] => (start, end) => {
+    if (start !== 0 || end !== 1) throw new RangeError(`this plan has one row, asked for ${start}..${end}`);
+    return { input, baseline };
+  };
   switch (choice.algorithm) {
     case 'gradient-x-input':
-      return { reduction: 'sum-last-axis', rows: 1, input: Float32Array.from(x), baseline: new Float32Array(n), alphas: Float32Array.of(1), weights: Float32Array.of(1), inputRow: 0 };
+      return { reduction: 'sum-last-axis', rows: 1, alphas: Float32Array.of(1), weights: Float32Array.of(1), inputRow: 0, rowsOf: single(Float32Array.from(x), new Float32Array(n)) };
     case 'saliency':
-      return { reduction: 'per-row', rows: 1, input: Float32Array.from(x, (v) => v + 1), baseline: Float32Array.from(x), alphas: Float32Array.of(0), weights: Float32Array.of(1), inputRow: 0 };
+      return { reduction: 'per-row', rows: 1, alphas: Float32Array.of(0), weights: Float32Array.of(1), inputRow: 0, rowsOf: single(Float32Array.from(x, (v) => v + 1), Float32Array.from(x)) };
     case 'smoothgrad': {
       const S = choice.samples;
       let lo = Infinity;
@@ -120,19 +126,26 @@ export function gradientPlan(choice: AlgorithmChoice, x: Float32Array): Gradient
       }
       const sigma = choice.noise * (n > 0 ? hi - lo : 0);
       const normal = gaussian(choice.seed);
+      let next = 0;
       // One more row, noise-free and of weight 0, gives F and the outputs at x itself.
-      const baseline = new Float32Array((S + 1) * n);
-      const input = new Float32Array((S + 1) * n);
-      for (let s = 0; s <= S; s++) {
-        for (let i = 0; i < n; i++) {
-          const noisy = s < S ? x[i] + sigma * normal() : x[i];
-          baseline[s * n + i] = noisy;
-          input[s * n + i] = noisy + x[i];
-        }
-      }
       const weights = new Float32Array(S + 1).fill(1 / S);
       weights[S] = 0;
-      return { reduction: 'sum-last-axis', rows: S + 1, input, baseline, alphas: new Float32Array(S + 1), weights, inputRow: S };
+      const rowsOf = (start: number, end: number): { input: Float32Array; baseline: Float32Array } => {
+        if (start !== next || end > S + 1 || end <= start) throw new RangeError(`smoothgrad rows must be asked in order: expected ${next}.., got ${start}..${end}`);
+        next = end;
+        const baseline = new Float32Array((end - start) * n);
+        const input = new Float32Array((end - start) * n);
+        for (let s = start; s < end; s++) {
+          const o = (s - start) * n;
+          for (let i = 0; i < n; i++) {
+            const noisy = s < S ? x[i] + sigma * normal() : x[i];
+            baseline[o + i] = noisy;
+            input[o + i] = noisy + x[i];
+          }
+        }
+        return { input, baseline };
+      };
+      return { reduction: 'sum-last-axis', rows: S + 1, alphas: new Float32Array(S + 1), weights, inputRow: S, rowsOf };
     }
     case 'integrated-gradients':
       throw new RangeError('integrated gradients integrates a path; use integratedGradients()');

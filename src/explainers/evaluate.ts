@@ -7,7 +7,15 @@ import { InputError } from '../errors.js';
 import type { Task } from '../types.js';
 
 /** Tasks whose results `evaluate: true` can measure. */
-export const EVALUABLE_TASKS: readonly Task[] = ['text-classification', 'text-pair-classification', 'multi-label-classification', 'zero-shot-classification', 'image-classification'];
+export const EVALUABLE_TASKS: readonly Task[] = [
+  'text-classification',
+  'text-pair-classification',
+  'multi-label-classification',
+  'zero-shot-classification',
+  'question-answering',
+  'token-classification',
+  'image-classification',
+];
 
 /**
  * Throws a typed error (`evaluate-unsupported`) when `evaluate` is asked of a task that cannot
@@ -21,7 +29,7 @@ export function requireEvaluable(task: Task, opts: { evaluate?: boolean }): void
   if (opts.evaluate !== true) throw new InputError(`evaluate must be true or false, got ${JSON.stringify(opts.evaluate)}.`, { code: 'bad-evaluate' });
   if (!EVALUABLE_TASKS.includes(task)) {
     throw new InputError(
-      `evaluate is not supported for ${task} results yet (the explained score depends on token positions that the perturbations move). Supported: ${EVALUABLE_TASKS.join(', ')}. Drop evaluate for this task.`,
+      `evaluate is not supported for ${task} results yet. Supported: ${EVALUABLE_TASKS.join(', ')}. Drop evaluate for this task.`,
       { code: 'evaluate-unsupported' },
     );
   }

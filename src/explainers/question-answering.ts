@@ -19,6 +19,7 @@ import {
 } from './text-model.js';
 import { TextExplainer } from './explainer-base.js';
 import { algorithmField, requireEvaluable } from './evaluate.js';
+import { evaluateTextFaithfulness } from './text-faithfulness.js';
 
 /** Options of a question-answering explanation. */
 export interface QuestionAnsweringExplainOptions extends CommonExplainOptions {
@@ -122,6 +123,17 @@ export class QuestionAnsweringExplainer extends TextExplainer<QuestionAnsweringR
       ...(autoSteps ? { autoSteps } : {}),
       ...algorithmField(opts),
     };
+    if (opts.evaluate === true) {
+      // p is the explained scalar itself: the max start (end) logit, whatever position it moves to.
+      const [fs, fe] = await evaluateTextFaithfulness(
+        this.text.model,
+        rows,
+        { kind: 'span-max', outputs: [START, END] },
+        [{ mask: Float32Array.of(1, 0), scores: ig.targets[0].tokenSums }, { mask: Float32Array.of(0, 1), scores: ig.targets[1].tokenSums }],
+        opts.signal ? { signal: opts.signal } : {},
+      );
+      result.faithfulness = { start: fs, end: fe };
+    }
     this.last = result;
     return result;
   }

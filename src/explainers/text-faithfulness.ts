@@ -9,7 +9,7 @@ import type { HeadSpec } from '../autodiff/spec.js';
 import { ModelError, throwIfAborted } from '../errors.js';
 import type { Tensor } from '../runtime/session.js';
 import { defaultPositions } from './forward.js';
-import { evaluateHead, type OutputArrays } from './head-eval.js';
+import { evaluateHead, softmax, type OutputArrays } from './head-eval.js';
 import type { LoadedModel } from './loaded-model.js';
 import { rowsPerRun } from './memory.js';
 import type { TextInputs } from './text/inputs.js';
@@ -18,6 +18,34 @@ import type { TextInputs } from './text/inputs.js';
 export interface FaithfulnessTarget {
   mask: Float32Array;
   scores: ArrayLike<number>;
+  /**
+   * Token classification: the explained token's position. It stays in place in every
+   * perturbed input (like the special tokens), and p is read at its new index.
+   */
+  position?: number;
+}
+
+/**
+ * The explained p of one perturbed row: the class's softmax/sigmoid (classification), the
+ * explained token's label probability at its new index (token classification), or the max
+ * start/end logit over the row's real tokens (question answering: the explained scalar).
+ */
+function explainedP(head: HeadSpec, outputs: OutputArrays, mask: Float32Array, kept: readonly number[], position: number | undefined): number {
+  if (head.kind === 'classification') return evaluateHead(head, outputs, mask);
+  if (head.kind === 'token-classification') {
+    const o = head.output ? outputs[head.output] : Object.values(outputs)[0];
+    const C = o.dims[2];
+    const hot = mask.indexOf(1);
+    const at = kept.indexOf(position ?? Math.floor(hot / C));
+    return softmax(o.data.subarray(at * C, (at + 1) * C))[hot % C];
+  }
+  if (head.kind === 'span-max') {
+    const o = outputs[head.outputs[mask[0] === 1 ? 0 : 1]];
+    let m = -Infinity;
+    for (let i = 0; i < kept.length; i++) m = Math.max(m, o.data[i]);
+    return m;
+  }
+  throw new ModelError(`Faithfulness is not defined for the ${head.kind} head.`, { code: 'evaluate-unsupported' });
 }
 
 /**
@@ -43,12 +71,9 @@ export async function evaluateTextFaithfulness(
   targets: readonly FaithfulnessTarget[],
   opts: { signal?: AbortSignal; end?: number | null } = {},
 ): Promise<TextFaithfulness[]> {
-  if (head.kind !== 'classification') {
-    throw new ModelError(`Faithfulness needs a position-independent class probability; the ${head.kind} head has none yet.`, { code: 'evaluate-unsupported' });
-  }
   const special = specialMask(rows, opts.end);
   const T = rows.inputIds.length;
-  const plans = targets.map((t) => planTextEvaluation(t.scores, special));
+  const plans = targets.map((t) => planTextEvaluation(t.scores, t.position === undefined ? special : special.map((v, i) => v || i === t.position)));
   // Every distinct position list once; the full input first.
   const lists: number[][] = [Array.from({ length: T }, (_, i) => i)];
   const index = new Map<string, number>([[lists[0].join(','), 0]]);
@@ -65,7 +90,7 @@ export async function evaluateTextFaithfulness(
   const slots = plans.map((p) => ({ comprehensiveness: p.comprehensiveness.map(slot), sufficiency: p.sufficiency.map(slot), leaveOneOut: p.leaveOneOut.map(slot) }));
   const outputs = await forwardLists(model, rows, lists, opts.signal);
   return targets.map((t, k) => {
-    const prob = (i: number): number => evaluateHead(head, outputs[i], t.mask);
+    const prob = (i: number): number => explainedP(head, outputs[i], t.mask, lists[i], t.position);
     const s = slots[k];
     return textFaithfulness(plans[k], t.scores, prob(0), {
       comprehensiveness: s.comprehensiveness.map(prob),

@@ -45,13 +45,12 @@ export async function textGradientMethod(model: LoadedModel, req: TextIgRequest,
   const positions = model.isRobertaLike ? defaultPositions(model, rows.inputIds) : rows.positionIds;
   const { x, rowShape } = await cutActivation(model, req, positions);
   throwIfAborted(req.signal);
-  const plan = gradientPlan(choice, x);
+  let plan = gradientPlan(choice, x);
   const hidden = rowShape[rowShape.length - 1];
   const ig = model.igGraph(req.cut, req.head, plan.reduction);
   const session = await model.igSession(req.cut, req.head, plan.reduction);
   const maskSize = req.maskShape.reduce((a, b) => a * b, 1);
   const perRun = req.internalBatchSize ?? rowsPerRun(ig.model.graph, oneRowShapes(session.inputNames, T, rowShape, req.maskShape), plan.rows);
-  const size = x.length;
   const outSize = plan.reduction === 'per-row' ? T * hidden : T;
 
   const targets: TextIgResult['targets'] = [];
@@ -60,6 +59,8 @@ export async function textGradientMethod(model: LoadedModel, req: TextIgRequest,
   let done = 0;
   req.onProgress?.(0, total);
   for (let k = 0; k < req.targets.length; k++) {
+    // A fresh plan per target: with a seed, every target sees the same noise.
+    if (k > 0) plan = gradientPlan(choice, x);
     const out = new Float32Array(plan.rows * outSize);
     let fInput = NaN;
     for (let start = 0; start < plan.rows; start += perRun) {
@@ -67,6 +68,7 @@ export async function textGradientMethod(model: LoadedModel, req: TextIgRequest,
       const B = end - start;
       const mask = new Float32Array(B * maskSize);
       for (let b = 0; b < B; b++) mask.set(req.targets[k], b * maskSize);
+      const rowsIn = plan.rowsOf(start, end);
       const feeds: Record<string, Tensor> = {
         ...idFeeds(session, {
           input_ids: repeatRows(rows.inputIds, B),
@@ -74,8 +76,8 @@ export async function textGradientMethod(model: LoadedModel, req: TextIgRequest,
           token_type_ids: repeatRows(rows.tokenTypeIds, B),
           position_ids: repeatRows(positions, B),
         }),
-        [GS.input]: session.tensor('float32', plan.input.slice(start * size, end * size), [B, ...rowShape]),
-        [GS.baseline]: session.tensor('float32', plan.baseline.slice(start * size, end * size), [B, ...rowShape]),
+        [GS.input]: session.tensor('float32', rowsIn.input, [B, ...rowShape]),
+        [GS.baseline]: session.tensor('float32', rowsIn.baseline, [B, ...rowShape]),
         [GS.alphas]: session.tensor('float32', plan.alphas.slice(start, end), [B]),
         [GS.weights]: session.tensor('float32', plan.weights.slice(start, end), [B]),
         [GS.targetMask]: session.tensor('float32', mask, [B, ...req.maskShape]),

@@ -22,6 +22,7 @@ import {
 } from './text-model.js';
 import { TextExplainer } from './explainer-base.js';
 import { algorithmField, requireEvaluable } from './evaluate.js';
+import { evaluateTextFaithfulness } from './text-faithfulness.js';
 
 /** Options of a token-classification explanation. */
 export interface TokenClassificationExplainOptions extends CommonExplainOptions {
@@ -108,6 +109,9 @@ export class TokenClassificationExplainer extends TextExplainer<TokenClassificat
       );
       if (autoSteps) result.autoSteps = autoSteps;
       const atInput = tokenRows(Object.values(ig.outputsAtInput)[0].data, T, C);
+      const faith = opts.evaluate === true
+        ? await evaluateTextFaithfulness(this.text.model, rows, { kind: 'token-classification' }, selected.map((i, k) => ({ mask: targets[k], scores: ig.targets[k].tokenSums, position: i })), opts.signal ? { signal: opts.signal } : {})
+        : undefined;
       result.wordAttributions = selected.map((i, k) => {
         const t = ig.targets[k];
         const norm = normalizeAttributions(t.tokenSums);
@@ -122,6 +126,7 @@ export class TokenClassificationExplainer extends TextExplainer<TokenClassificat
           attributions: toWordAttributions(tokens, norm.normalized),
           rawAttributions: Array.from(norm.raw),
           delta: t.delta,
+          ...(faith ? { faithfulness: faith[k] } : {}),
         };
       });
     }

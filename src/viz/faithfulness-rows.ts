@@ -46,6 +46,11 @@ function imageCells(f: ImageFaithfulnessInfo): FaithfulnessRow['cells'] {
  * ```
  */
 export function faithfulnessRows(result: ExplanationResult): { rows: FaithfulnessRow[]; hint: string } {
+  if ('predictedLabels' in result) {
+    // Token classification: one row per explained token that was evaluated.
+    const rows = result.wordAttributions.flatMap((e) => (e.faithfulness ? [{ target: `${e.token} #${e.index} (${e.label})`, cells: textCells(e.faithfulness) }] : []));
+    return { rows, hint: rows.length > 0 ? TEXT_FAITHFULNESS_HINT : '' };
+  }
   const f = (result as { faithfulness?: unknown }).faithfulness;
   if (f === undefined || f === null || typeof f !== 'object') return { rows: [], hint: '' };
   if ('aopcDeletion' in f) return { rows: [{ target: (result as { attributionClassName?: string }).attributionClassName ?? '', cells: imageCells(f as ImageFaithfulnessInfo) }], hint: IMAGE_FAITHFULNESS_HINT };

@@ -1,7 +1,7 @@
 /**
  * `evaluate: true` on fixture models: the batched, padded forwards give the same measures as
  * one unpadded forward per perturbed input (tolerance 1e-5 absolute on probabilities), the
- * algorithms reach every text explainer, and unsupported tasks get a typed error.
+ * algorithms reach every text explainer, and a task that cannot be evaluated gets a typed error.
  */
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -11,9 +11,12 @@ import { forwardOutputs } from '../../src/explainers/forward.js';
 import { softmax, sigmoid } from '../../src/explainers/head-eval.js';
 import { MultiLabelClassificationExplainer } from '../../src/explainers/multi-label-classification.js';
 import { QuestionAnsweringExplainer } from '../../src/explainers/question-answering.js';
+import { TokenClassificationExplainer } from '../../src/explainers/token-classification.js';
+import { requireEvaluable } from '../../src/explainers/evaluate.js';
+import type { Task } from '../../src/types.js';
 import { SequenceClassificationExplainer } from '../../src/explainers/sequence-classification.js';
 import { specialMask } from '../../src/explainers/text-faithfulness.js';
-import { buildSingleTextInputs } from '../../src/explainers/text/inputs.js';
+import { buildQuestionAnsweringInputs, buildSingleTextInputs } from '../../src/explainers/text/inputs.js';
 import { MODELS_DIR } from './text-reference-fixtures.js';
 
 const device = 'cpu' as const;
@@ -69,7 +72,7 @@ describe('text faithfulness on distilbert-sst2', () => {
   }, 60_000);
 });
 
-describe('per-label evaluation and unsupported tasks', () => {
+describe('per-target evaluation (multi-label, QA, token classification) and unsupported tasks', () => {
   test('multi-label: one faithfulness per label with the sigmoid probability', async () => {
     const ex = await MultiLabelClassificationExplainer.fromPretrained(path.join(MODELS_DIR, 'bert-3class'), { device, localOnly: true });
     const r = await ex.explain('the service was slow but the food was great', { evaluate: true, nSteps: 4 });
@@ -80,12 +83,55 @@ describe('per-label evaluation and unsupported tasks', () => {
     await ex.dispose();
   }, 60_000);
 
-  test('question answering: typed error naming the supported tasks', async () => {
+  test('question answering: start and end, p = the max logit over the real tokens of each perturbed input', async () => {
     const ex = await QuestionAnsweringExplainer.fromPretrained(path.join(MODELS_DIR, 'bert-squad'), { device, localOnly: true });
-    const err = await ex.explain('Who?', 'Alice went home.', { evaluate: true }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(InputError);
-    expect((err as InputError).code).toBe('evaluate-unsupported');
-    expect((err as InputError).message).toContain('text-classification');
+    const r = await ex.explain('Who went home?', 'Alice went home after the long meeting.', { evaluate: true, nSteps: 4 });
+    const f = r.faithfulness;
+    expect(f?.start.curve.length).toBeGreaterThan(0);
+    const rows = buildQuestionAnsweringInputs(ex.text.tokenizer, 'Who went home?', 'Alice went home after the long meeting.');
+    const out = await forwardOutputs(ex.text.model, rows);
+    expect(f?.start.p).toBeCloseTo(Math.max(...out.start_logits.data), 4);
+    expect(f?.end.p).toBeCloseTo(Math.max(...out.end_logits.data), 4);
+    // One perturbed input by hand: the first comprehensiveness rationale deleted, unpadded.
+    const plan = planTextEvaluation(r.rawAttributions.start, specialMask(rows));
+    const keep = plan.comprehensiveness[0];
+    const cut = await forwardOutputs(ex.text.model, { inputIds: pickPositions(rows.inputIds, keep), tokenTypeIds: pickPositions(rows.tokenTypeIds, keep) });
+    expect(Math.abs((f?.start.curve[0].comprehensiveness ?? NaN) - (Math.max(...out.start_logits.data) - Math.max(...cut.start_logits.data)))).toBeLessThan(1e-4);
     await ex.dispose();
   }, 60_000);
+
+  test('token classification: the explained token stays in place; p read at its new index', async () => {
+    const ex = await TokenClassificationExplainer.fromPretrained(path.join(MODELS_DIR, 'bert-ner'), { device, localOnly: true });
+    const text = 'Alice lives in Berlin with Bob';
+    const r = await ex.explain(text, { evaluate: true, nSteps: 4 });
+    const entry = r.wordAttributions[1];
+    const f = entry.faithfulness;
+    expect(f).toBeDefined();
+    const rows = buildSingleTextInputs(ex.text.tokenizer, text, { task: 'token-classification' });
+    const special = specialMask(rows).map((v, i) => v || i === entry.index);
+    const plan = planTextEvaluation(entry.rawAttributions ?? [], special);
+    expect(plan.comprehensiveness.every((l) => l.includes(entry.index))).toBe(true);
+    const keep = plan.comprehensiveness[0];
+    const out = Object.values(await forwardOutputs(ex.text.model, { inputIds: pickPositions(rows.inputIds, keep), tokenTypeIds: pickPositions(rows.tokenTypeIds, keep) }))[0];
+    const C = out.dims[2];
+    const at = keep.indexOf(entry.index);
+    const labelIndex = ex.text.labels.indexOf(entry.label);
+    const pCut = softmax(out.data.subarray(at * C, (at + 1) * C))[labelIndex];
+    expect(Math.abs((f?.curve[0].comprehensiveness ?? NaN) - ((f?.p ?? NaN) - pCut))).toBeLessThan(1e-5);
+    expect(f?.p).toBeCloseTo(entry.probability ?? NaN, 5);
+    await ex.dispose();
+  }, 60_000);
+
+  test('a task that cannot be evaluated: typed error naming the supported ones', () => {
+    let err: unknown;
+    try {
+      requireEvaluable('text-generation' as Task, { evaluate: true });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).code).toBe('evaluate-unsupported');
+    expect((err as InputError).message).toContain('text-classification, text-pair-classification');
+    expect(() => requireEvaluable('text-classification', { evaluate: 'yes' as unknown as boolean })).toThrow(InputError);
+  });
 });

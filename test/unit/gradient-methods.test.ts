@@ -88,10 +88,10 @@ describe('gradient methods on distilbert-sst2 vs finite differences', () => {
     // SmoothGrad: mean over the seeded noisy points of the directional derivative along x_t.
     const choice = checkAlgorithm({ algorithm: 'smoothgrad', smoothGradSamples: 4, smoothGradNoise: 0.05, seed: 7 });
     const sg = await textGradientMethod(model, req, choice);
-    const plan = gradientPlan(choice, x);
+    const { baseline } = gradientPlan(choice, x).rowsOf(0, choice.samples);
     const fdSg = new Float64Array(T);
     for (let s = 0; s < choice.samples; s++) {
-      const noisy = plan.baseline.slice(s * x.length, (s + 1) * x.length);
+      const noisy = baseline.slice(s * x.length, (s + 1) * x.length);
       const d = await centralDifferences(F, noisy, tokenDirs, 1e-2);
       d.forEach((v, t) => (fdSg[t] += v / choice.samples));
     }
@@ -109,12 +109,13 @@ describe('plans and validation', () => {
   test('smoothgrad with noise 0 is gradient x input (same per-token combination)', () => {
     const x = Float32Array.of(0.5, -1, 2, 0.25);
     const p = gradientPlan(checkAlgorithm({ algorithm: 'smoothgrad', smoothGradSamples: 3, smoothGradNoise: 0 }), x);
+    const { input, baseline } = p.rowsOf(0, p.rows);
     // Graph formula with F = sum z^2 / 2 (gradient z): w (i - b) grad(b + a (i - b)) summed per token of 2.
     const out = new Float32Array(p.rows * 2);
     for (let r = 0; r < p.rows; r++) {
       for (let j = 0; j < 4; j++) {
-        const i = p.input[r * 4 + j];
-        const b = p.baseline[r * 4 + j];
+        const i = input[r * 4 + j];
+        const b = baseline[r * 4 + j];
         out[r * 2 + Math.floor(j / 2)] += p.weights[r] * (i - b) * (b + p.alphas[r] * (i - b));
       }
     }
@@ -140,6 +141,9 @@ describe('plans and validation', () => {
         expect((e as InputError).code).toBe(code);
       }
     }
+    // SmoothGrad rows come in order (memory: one chunk at a time).
+    const sg = gradientPlan(checkAlgorithm({ algorithm: 'smoothgrad', smoothGradSamples: 4, seed: 1 }), Float32Array.of(1, 2));
+    expect(() => sg.rowsOf(1, 2)).toThrow(RangeError);
     expect(checkAlgorithm({})).toMatchObject({ algorithm: 'integrated-gradients', samples: 10, noise: 0.1 });
   });
 });
