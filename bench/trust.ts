@@ -10,11 +10,11 @@
  * `evaluate` is timed on its own (the forwards of the faithfulness checks: 2 per kept rationale
  * plus one per token for leave-one-out, batched), from the IG result's scores.
  */
-import { evaluateTextFaithfulness } from '../src/explainers/text-faithfulness.js';
-import { oneHot } from '../src/explainers/text-model.js';
-import { SequenceClassificationExplainer } from '../src/explainers/sequence-classification.js';
+import { evaluateTextFaithfulness } from '../src/explainers/text/text-faithfulness.js';
+import { oneHot } from '../src/explainers/core/math.js';
+import { SequenceClassificationExplainer } from '../src/explainers/text/sequence-classification.js';
 import { buildSingleTextInputs } from '../src/explainers/text/inputs.js';
-import type { SequenceExplainOptions } from '../src/explainers/sequence-classification.js';
+import type { SequenceExplainOptions } from '../src/explainers/text/sequence-classification.js';
 import { textOfLength } from './core.js';
 import { ensureModel } from './weights.js';
 

@@ -7,15 +7,16 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { kendallTauB, pickPositions, planTextEvaluation } from '../../src/attribution/faithfulness.js';
 import { InputError } from '../../src/errors.js';
-import { forwardOutputs } from '../../src/explainers/forward.js';
-import { softmax, sigmoid } from '../../src/explainers/head-eval.js';
-import { MultiLabelClassificationExplainer } from '../../src/explainers/multi-label-classification.js';
-import { QuestionAnsweringExplainer } from '../../src/explainers/question-answering.js';
-import { TokenClassificationExplainer } from '../../src/explainers/token-classification.js';
-import { requireEvaluable } from '../../src/explainers/evaluate.js';
+import { forwardOutputs } from '../../src/explainers/text/forward.js';
+import { softmax, sigmoid } from '../../src/explainers/core/math.js';
+import { MultiLabelClassificationExplainer } from '../../src/explainers/text/multi-label-classification.js';
+import { QuestionAnsweringExplainer } from '../../src/explainers/text/question-answering.js';
+import { TokenClassificationExplainer } from '../../src/explainers/text/token-classification.js';
+import { requireEvaluable } from '../../src/explainers/core/evaluate.js';
+import { checkCommon } from '../../src/explainers/core/options.js';
 import type { Task } from '../../src/types.js';
-import { SequenceClassificationExplainer } from '../../src/explainers/sequence-classification.js';
-import { specialMask } from '../../src/explainers/text-faithfulness.js';
+import { SequenceClassificationExplainer } from '../../src/explainers/text/sequence-classification.js';
+import { specialMask } from '../../src/explainers/text/text-faithfulness.js';
 import { buildQuestionAnsweringInputs, buildSingleTextInputs } from '../../src/explainers/text/inputs.js';
 import { MODELS_DIR } from './text-reference-fixtures.js';
 
@@ -132,6 +133,7 @@ describe('per-target evaluation (multi-label, QA, token classification) and unsu
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).code).toBe('evaluate-unsupported');
     expect((err as InputError).message).toContain('text-classification, text-pair-classification');
-    expect(() => requireEvaluable('text-classification', { evaluate: 'yes' as unknown as boolean })).toThrow(InputError);
+    // A non-boolean evaluate is rejected by the common option check, before any model run.
+    expect(() => checkCommon({ evaluate: 'yes' as unknown as boolean })).toThrow(InputError);
   });
 });

@@ -10,9 +10,9 @@ import { describe, expect, test } from 'vitest';
 import { checkAlgorithm, gradientPlan, tokenScores } from '../../src/attribution/gradient-methods.js';
 import { GS, type HeadSpec } from '../../src/autodiff/spec.js';
 import { InputError } from '../../src/errors.js';
-import { SequenceClassificationExplainer } from '../../src/explainers/sequence-classification.js';
-import { idFeeds, type TextIgRequest } from '../../src/explainers/text-attribution.js';
-import { cutActivation, textGradientMethod } from '../../src/explainers/text-gradient-methods.js';
+import { SequenceClassificationExplainer } from '../../src/explainers/text/sequence-classification.js';
+import { idFeeds, type TextIgRequest } from '../../src/explainers/text/text-attribution.js';
+import { cutActivation, textGradientMethod } from '../../src/explainers/text/text-gradient-methods.js';
 import { buildSingleTextInputs } from '../../src/explainers/text/inputs.js';
 import { MODELS_DIR } from './text-reference-fixtures.js';
 

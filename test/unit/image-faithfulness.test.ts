@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { patchGrid, patchOrder } from '../../src/attribution/faithfulness.js';
-import { softmax } from '../../src/explainers/head-eval.js';
-import { ImageClassificationExplainer } from '../../src/explainers/image-classification.js';
+import { softmax } from '../../src/explainers/core/math.js';
+import { ImageClassificationExplainer } from '../../src/explainers/image/image-classification.js';
 import { MODELS_DIR, REFERENCE_DIR } from './text-reference-fixtures.js';
 
 const pixels = (): Float32Array => {

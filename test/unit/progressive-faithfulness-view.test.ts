@@ -6,9 +6,9 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { markProgressive, refinedResult } from '../../components/progressive.js';
-import { MultiLabelClassificationExplainer } from '../../src/explainers/multi-label-classification.js';
-import { SequenceClassificationExplainer } from '../../src/explainers/sequence-classification.js';
-import type { Refinement } from '../../src/explainers/steps.js';
+import { MultiLabelClassificationExplainer } from '../../src/explainers/text/multi-label-classification.js';
+import { SequenceClassificationExplainer } from '../../src/explainers/text/sequence-classification.js';
+import type { Refinement } from '../../src/explainers/core/steps.js';
 import type { MultiLabelResult, SequenceClassificationResult } from '../../src/types.js';
 import { faithfulnessRows, IMAGE_FAITHFULNESS_HINT, TEXT_FAITHFULNESS_HINT } from '../../src/viz/faithfulness-rows.js';
 import { MODELS_DIR } from './text-reference-fixtures.js';

@@ -1,0 +1,205 @@
+/**
+ * A model ready to explain: tokenizer or processor, config, the decoded ONNX graph, and the
+ * sessions built from it (the plain forward, baseline-activation graphs and IG graphs), each
+ * built once per model and reused for every call.
+ */
+import { buildIntegratedGradientsGraph, type AttributionReduction, type IgGraph } from '../../autodiff/ig-graph.js';
+import { findCut, findEmbeddingGathers, type CutKind, type CutPoint } from '../../autodiff/cut-points.js';
+import type { HeadSpec } from '../../autodiff/spec.js';
+import { subgraph } from '../../autodiff/surgery.js';
+import { InputError, ModelError } from '../../errors.js';
+import { decodeModel, encodeModel, type OnnxModel } from '../../onnx/model-io.js';
+import type { Device } from '../../runtime/ort.js';
+import { createSession, type ExternalDataFile, type Session } from '../../runtime/session.js';
+import { isRobertaLike } from '../text/inputs.js';
+import { loadConfig, loadModelBytes, type PretrainedConfig } from '../../runtime/transformers.js';
+
+/** Options for loading a model. */
+export interface LoadModelOptions {
+  /** Where to run: 'auto' (WebGPU in browsers that have it, else wasm; onnxruntime-node in Node), 'webgpu', 'wasm' or 'cpu' (onnxruntime-node). */
+  device?: Device;
+  /** Never touch the network (local folders, or Hub ids already under transformers.js's localModelPath). */
+  localOnly?: boolean;
+  /** Download / build progress, 0..1 per stage. */
+  onProgress?: (stage: 'load' | 'build', fraction: number) => void;
+  /**
+   * Load `onnx/model.onnx_data` as external data. Default: in Node for local folders; pass
+   * true in the browser for models whose weights are stored outside the graph.
+   */
+  externalData?: boolean;
+}
+
+/** Model types whose forward takes no position ids. */
+const NO_POSITION_IDS = new Set(['distilbert']);
+
+/** Names of the extra index inputs of activation and forward graphs. */
+export const EXPOSED = { position: 'gs_position_ids', tokenType: 'gs_token_type_ids' } as const;
+
+/** A loaded model and its cached sessions. */
+export class LoadedModel {
+  private sessions = new Map<string, Promise<Session>>();
+  private disposed = false;
+  private igGraphs = new Map<string, IgGraph>();
+
+  private constructor(
+    readonly id: string,
+    readonly config: PretrainedConfig,
+    readonly onnx: OnnxModel,
+    readonly externalData: ExternalDataFile[],
+    readonly device: Device,
+  ) {}
+
+  /**
+   * Loads config and ONNX graph of a model (a local folder or a Hub id).
+   *
+   * @example
+   * const m = await LoadedModel.load('./models/distilbert-sst2', { device: 'wasm', localOnly: true });
+   */
+  static async load(modelIdOrPath: string, opts: LoadModelOptions = {}): Promise<LoadedModel> {
+    const lo = opts.localOnly === undefined ? {} : { localOnly: opts.localOnly };
+    opts.onProgress?.('load', 0);
+    const bytesOpts = opts.externalData === undefined ? lo : { ...lo, externalData: opts.externalData };
+    const [config, bytes] = await Promise.all([loadConfig(modelIdOrPath, lo), loadModelBytes(modelIdOrPath, bytesOpts)]);
+    opts.onProgress?.('load', 1);
+    return new LoadedModel(modelIdOrPath, config, decodeModel(bytes.model), bytes.externalData, opts.device ?? 'auto');
+  }
+
+  /** Model type from config.json (`bert`, `roberta`, ...). */
+  get modelType(): string {
+    return String((this.config as unknown as { model_type?: string }).model_type ?? '');
+  }
+
+  /** RoBERTa-family models: positions derived from the ids, double separator in pairs. */
+  get isRobertaLike(): boolean {
+    return isRobertaLike(this.modelType);
+  }
+
+  /**
+   * Whether the model's forward takes position ids, as transformers-interpret decides it: the
+   * model has a position-embedding table, is not RoBERTa-like (positions derived from the ids)
+   * and is not DistilBERT (its forward has no position_ids argument).
+   */
+  get acceptsPositionIds(): boolean {
+    return this.hasEmbedding('position') && !this.isRobertaLike && !NO_POSITION_IDS.has(this.modelType);
+  }
+
+  /** `pad_token_id` from config.json (0 when absent). */
+  get padTokenId(): number {
+    return Number((this.config as unknown as { pad_token_id?: number }).pad_token_id ?? 0);
+  }
+
+  /** Names of the original graph's inputs. */
+  get inputNames(): string[] {
+    return this.onnx.graph.inputs.map((v) => v.name);
+  }
+
+  /** Names of the original graph's outputs. */
+  get outputNames(): string[] {
+    return this.onnx.graph.outputs.map((v) => v.name);
+  }
+
+  /** Finds a cut point (typed error when the model has none of that kind). */
+  cut(kind: CutKind): CutPoint {
+    return findCut(this.onnx.graph, kind);
+  }
+
+  /** Whether the model has an embedding lookup of this role. */
+  hasEmbedding(role: 'word' | 'position' | 'token_type'): boolean {
+    return findEmbeddingGathers(this.onnx.graph).some((e) => e.role === role);
+  }
+
+  /**
+   * Releases every onnxruntime session of this model (their native or wasm memory); later
+   * explanations fail with a clear error. Safe to call twice.
+   */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    // A session that failed to be created has nothing to release.
+    await Promise.all(all.map((s) => s.then((x) => x.release(), () => undefined)));
+  }
+
+  private session(key: string, make: () => OnnxModel | Uint8Array): Promise<Session> {
+    if (this.disposed) {
+      return Promise.reject(new InputError('This explainer was disposed. Create a new one with fromPretrained().', { code: 'disposed' }));
+    }
+    let s = this.sessions.get(key);
+    if (!s) {
+      const built = make();
+      let bytes: Uint8Array;
+      let external: ExternalDataFile[] = this.externalData;
+      if (built instanceof Uint8Array) bytes = built;
+      else {
+        const enc = encodeModel(built, { externalizeAbove: 1024 });
+        bytes = enc.bytes;
+        external = [...this.externalData, ...enc.externalData];
+      }
+      s = createSession(bytes, { device: this.device, externalData: external });
+      s.catch(() => this.sessions.delete(key));
+      this.sessions.set(key, s);
+    }
+    return s;
+  }
+
+  /** The model's own forward graph. */
+  forward(): Promise<Session> {
+    return this.session('forward', () => this.onnx.source);
+  }
+
+  /**
+   * The forward graph with position (and token-type) embedding lookups reading explicit ids,
+   * for forwards at baselines whose positions are not 0..T-1 (transformers-interpret's
+   * baseline forward uses position 0 everywhere).
+   */
+  forwardWithIds(): Promise<Session> {
+    return this.session('forward-ids', () => {
+      const expose = this.exposedGathers(['position']);
+      return { ...this.onnx, graph: subgraph(this.onnx.graph, this.outputNames, expose) };
+    });
+  }
+
+  private exposedGathers(roles: ('position' | 'token_type')[]): { node: string; input: string }[] {
+    return findEmbeddingGathers(this.onnx.graph)
+      .filter((e) => (roles as string[]).includes(e.role))
+      .map((e) => ({ node: e.node.name, input: e.role === 'position' ? EXPOSED.position : EXPOSED.tokenType }));
+  }
+
+  /**
+   * The graph computing a cut tensor from ids (word ids, and explicit position / token-type
+   * ids), used for the input and baseline activations x and x'.
+   */
+  activation(kind: CutKind): Promise<Session> {
+    return this.session(`act-${kind}`, () => {
+      const cut = this.cut(kind);
+      const roles: ('position' | 'token_type')[] = kind === 'position' ? ['position'] : kind === 'token_type' ? ['token_type'] : kind === 'embeddings' ? ['position', 'token_type'] : [];
+      const expose = this.exposedGathers(roles);
+      return { ...this.onnx, graph: subgraph(this.onnx.graph, [cut.tensor], expose) };
+    });
+  }
+
+  /** The IG graph for a cut, head and reduction (built once). */
+  igGraph(kind: CutKind, head: HeadSpec, reduction: AttributionReduction): IgGraph {
+    const key = `${kind}|${JSON.stringify(head)}|${reduction}`;
+    let gr = this.igGraphs.get(key);
+    if (!gr) {
+      const cut = this.cut(kind);
+      try {
+        gr = buildIntegratedGradientsGraph(this.onnx, { cut: cut.tensor, head, reduction });
+      } catch (cause) {
+        if (cause instanceof Error && cause.name === 'UnsupportedOpError') {
+          throw new ModelError(cause.message, { code: 'unsupported-op', cause });
+        }
+        throw cause;
+      }
+      this.igGraphs.set(key, gr);
+    }
+    return gr;
+  }
+
+  /** Session of {@link igGraph}. */
+  igSession(kind: CutKind, head: HeadSpec, reduction: AttributionReduction): Promise<Session> {
+    const key = `ig-${kind}|${JSON.stringify(head)}|${reduction}`;
+    return this.session(key, () => this.igGraph(kind, head, reduction).model);
+  }
+}
