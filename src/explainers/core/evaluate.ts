@@ -5,17 +5,16 @@
 import type { Algorithm, AlgorithmOptions } from '../../attribution/gradient-methods.js';
 import { InputError } from '../../errors.js';
 import type { Task } from '../../types.js';
+import { TASK_REGISTRY } from '../tasks.js';
 
-/** Tasks whose results `evaluate: true` can measure. */
-export const EVALUABLE_TASKS: readonly Task[] = [
-  'text-classification',
-  'text-pair-classification',
-  'multi-label-classification',
-  'zero-shot-classification',
-  'question-answering',
-  'token-classification',
-  'image-classification',
-];
+/** Registry tasks without an evaluation yet (none today); they get the typed error. */
+const NOT_EVALUABLE: ReadonlySet<Task> = new Set<Task>();
+
+/**
+ * Tasks whose results `evaluate: true` can measure: every task of the registry today (text:
+ * comprehensiveness, sufficiency, tau-LOO; image: deletion / insertion).
+ */
+export const EVALUABLE_TASKS: readonly Task[] = TASK_REGISTRY.map((s) => s.task).filter((t) => !NOT_EVALUABLE.has(t));
 
 /**
  * Throws a typed error (`evaluate-unsupported`) when `evaluate` is asked of a task that cannot
