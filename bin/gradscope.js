@@ -4,12 +4,21 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const compiled = new URL('../dist/src/cli/main.js', import.meta.url);
-let mod;
-if (existsSync(fileURLToPath(compiled))) {
-  mod = await import(compiled.href);
-} else {
-  const { tsImport } = await import('tsx/esm/api');
-  mod = await tsImport('../src/cli/main.ts', import.meta.url);
+const debug = process.argv.includes('--debug');
+try {
+  const compiled = new URL('../dist/src/cli/main.js', import.meta.url);
+  let mod;
+  if (existsSync(fileURLToPath(compiled))) {
+    mod = await import(compiled.href);
+  } else {
+    const { tsImport } = await import('tsx/esm/api');
+    mod = await tsImport('../src/cli/main.ts', import.meta.url);
+  }
+  process.exitCode = await mod.main(process.argv.slice(2));
+} catch (e) {
+  // main() reports its own errors; this catches a CLI that cannot even start (a broken
+  // install, a missing build), printed like every other error: one line, no stack trace.
+  process.stderr.write(`gradscope: the command line tool could not start (${e instanceof Error ? e.message : String(e)}). Reinstall gradscope. [internal]\n`);
+  if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  process.exitCode = 1;
 }
-process.exitCode = await mod.main(process.argv.slice(2));

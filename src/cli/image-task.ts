@@ -2,7 +2,6 @@
  * `gradscope explain --task image-classification`: its flags, their checks, the explanation
  * and the optional PNG (`--png-out`) drawn with `src/viz`.
  */
-import { writeFile } from 'node:fs/promises';
 import type { IntegrationMethod } from '../attribution/quadrature.js';
 import { isNoiseTunnelType, NOISE_TUNNEL_TYPES, type NoiseTunnelType } from '../attribution/noise-tunnel.js';
 import { InputError } from '../errors.js';
@@ -13,6 +12,7 @@ import type { ImageClassificationResult } from '../types.js';
 import { IMAGE_SIGNS, visualizeImage, type ImageMethod, type ImageVizOptions } from '../viz/image.js';
 import type { ImageSign } from '../viz/image-normalize.js';
 import { encodePng } from '../viz/png.js';
+import { writeOutput } from './output-path.js';
 
 /** Help text of the image flags. */
 export const IMAGE_USAGE = `Image input:  --image PATH [--attribution-type IG|IGNT] [--nt-type smoothgrad|smoothgrad_sq|vargrad]
@@ -74,7 +74,7 @@ const VIZ_METHODS: readonly ImageMethod[] = ['heatmap', 'blended_heat_map', 'ove
 function int(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n)) throw new InputError(`--${flag} must be an integer, got "${v}".`, { code: 'bad-option' });
+  if (v.trim() === '' || !Number.isSafeInteger(n)) throw new InputError(`--${flag} must be an integer, got "${v}".`, { code: 'bad-option' });
   return n;
 }
 
@@ -168,6 +168,6 @@ export async function runImageTask(o: ImageTaskInput): Promise<{ result: ImageCl
     ...(ex.pixelNormalization ? { pixelNormalization: ex.pixelNormalization } : {}),
     onWarning: (m) => process.stderr.write(`gradscope: ${m}\n`),
   };
-  if (img.pngOut) await writeFile(img.pngOut, encodePng(visualizeImage(result.attributions, result.shape, viz).image));
+  if (img.pngOut) await writeOutput(img.pngOut, '--png-out', encodePng(visualizeImage(result.attributions, result.shape, viz).image));
   return { result, html: () => ex.visualize(undefined, { result, image: viz }) };
 }
