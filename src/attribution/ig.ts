@@ -16,6 +16,7 @@
  * @module
  */
 
+import { AbortError } from '../errors.js';
 import { splitIntoChunks } from './chunks.js';
 import { quadrature, type IntegrationMethod, type QuadratureRule } from './quadrature.js';
 
@@ -234,18 +235,14 @@ function accumulate(
 }
 
 /**
- * The error an aborted run rejects with: the signal's reason when it already is an
- * `AbortError`, else a `DOMException` named 'AbortError' (an `Error` with that name where
- * `DOMException` is missing).
+ * The error an aborted run rejects with: always gradscope's {@link AbortError} (code
+ * `'aborted'`); the signal's reason, a `DOMException` for a plain `controller.abort()`, becomes
+ * its `cause`, and a reason that already is a gradscope `AbortError` is passed on as it is.
  */
-export function abortError(signal?: AbortSignal): Error {
+export function abortError(signal?: AbortSignal): AbortError {
   const reason: unknown = signal?.reason;
-  if (reason instanceof Error && reason.name === 'AbortError') return reason;
-  const message = 'The integrated-gradients run was aborted.';
-  if (typeof DOMException === 'function') return new DOMException(message, 'AbortError');
-  const err = new Error(message);
-  err.name = 'AbortError';
-  return err;
+  if (reason instanceof AbortError) return reason;
+  return new AbortError('The integrated-gradients run was aborted.', { cause: reason });
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
