@@ -10,11 +10,12 @@
  * printed the same way with code `internal`.
  */
 import { parseArgs } from 'node:util';
-import { GradscopeError, InputError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { runTask, TASKS, type CliOptions } from './tasks.js';
 import { toJson } from './json.js';
 import { IMAGE_CLI_OPTIONS, IMAGE_USAGE, parseImageCliOptions } from './image-task.js';
 import { assertWritableOutput, writeOutput } from './output-path.js';
+import { formatError } from './report.js';
 
 const USAGE = `Usage: gradscope explain --task <task> --model <folder | hub id> [options]
 
@@ -34,47 +35,13 @@ Runtime:      [--device auto|cpu|wasm|webgpu] [--local-only]
 Output:       [--format json|html] [--out FILE] [--debug (stack traces of errors)]
 `;
 
-/**
- * Codes of errors that mean the command line itself is wrong: exit code 2. Every other error
- * exits with 1.
- */
-const USAGE_CODES: ReadonlySet<string> = new Set([
-  'usage',
-  'bad-option',
-  'missing-option',
-  'unknown-task',
-  'unknown-device',
-  'bad-compat',
-  'bad-embedding-type',
-  'bad-attribution-type',
-  'bad-nt-type',
-]);
-
-/** The error as gradscope reports it: anything else becomes an `internal` error around it. */
-function asGradscopeError(e: unknown): GradscopeError {
-  if (e instanceof GradscopeError) return e;
-  const text = e instanceof Error ? e.message : String(e);
-  return new GradscopeError(`Unexpected failure: ${text}. This is a bug in gradscope: run again with --debug and report the output.`, { code: 'internal', cause: e });
-}
-
-/** The stack of `e` and of each of its causes, for `--debug`. */
-function stackChain(e: unknown): string {
-  const parts: string[] = [];
-  for (let cur: unknown = e, depth = 0; cur !== undefined && depth < 8; depth++) {
-    parts.push(cur instanceof Error ? (cur.stack ?? `${cur.name}: ${cur.message}`) : String(cur));
-    cur = cur instanceof Error ? cur.cause : undefined;
-  }
-  return parts.join('\nCaused by: ');
-}
-
 /** Parses argv (without `node` and the script) and runs the command. Returns the exit code. */
 export async function main(argv: string[], io: { stdout: (s: string) => void; stderr: (s: string) => void } = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }): Promise<number> {
   const debug = argv.includes('--debug');
   const report = (e: unknown): number => {
-    const err = asGradscopeError(e);
-    io.stderr(`gradscope: ${err.message} [${err.code}]\n`);
-    if (debug) io.stderr(`${stackChain(err)}\n`);
-    return USAGE_CODES.has(err.code) ? 2 : 1;
+    const { text, exitCode } = formatError(e, { debug });
+    io.stderr(text);
+    return exitCode;
   };
   let parsed: ReturnType<typeof parse>;
   try {
