@@ -5,6 +5,15 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const debug = process.argv.includes('--debug');
+// A rejection nobody awaited (a bug) would make Node print a stack trace: report it like every
+// other error instead.
+const fatal = (e) => {
+  process.stderr.write(`gradscope: Unexpected failure: ${e instanceof Error ? e.message : String(e)}. This is a bug in gradscope: run again with --debug and report the output. [internal]\n`);
+  if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  process.exit(1);
+};
+process.on('unhandledRejection', fatal);
+process.on('uncaughtException', fatal);
 try {
   const compiled = new URL('../dist/src/cli/main.js', import.meta.url);
   let mod;

@@ -5,7 +5,7 @@
  * @module
  */
 import { AbortError, BackendError, InputError, isAbortError } from '../errors.js';
-import { assertModelFileSize, assertModelFileStat, type FileStat } from './model-file.js';
+import { assertModelFileSize, assertModelFileStat, maxModelFileBytes, type FileStat } from './model-file.js';
 import { isNode, nodeImport } from './platform.js';
 
 /** A model's location, resolved from what the user typed. */
@@ -124,11 +124,43 @@ async function fetchBytes(url: string, file: string, signal?: AbortSignal): Prom
   const length = Number(response.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(length)) assertModelFileSize(length, file, url);
   try {
-    return new Uint8Array(await response.arrayBuffer());
+    return await readCapped(response, file, url);
   } catch (cause) {
+    if (cause instanceof InputError) throw cause;
     if (isAbortError(cause)) throw fetchAborted(url, cause);
     throw new BackendError(`Reading ${url} failed (${cause instanceof Error ? cause.message : String(cause)}). Check the network, or use a local model folder.`, { code: 'fetch-failed', cause });
   }
+}
+
+/**
+ * The body of `response`, read in chunks and given up (the stream cancelled) as soon as it
+ * passes the file's size cap: a server that sends no length, or lies about it, cannot make the
+ * page hold more than the cap.
+ */
+async function readCapped(response: Response, file: string, url: string): Promise<Uint8Array> {
+  const cap = maxModelFileBytes(file);
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > cap) {
+      await reader.cancel().catch(() => undefined);
+      assertModelFileSize(total, file, url);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
 }
 
 /**
