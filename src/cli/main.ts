@@ -117,7 +117,8 @@ function parseArgv(argv: string[]) {
   try {
     return parseArgs({ args: argv, allowPositionals: true, options: CLI_OPTIONS });
   } catch (cause) {
-    const text = cause instanceof Error ? cause.message : String(cause);
+    // parseArgs' messages span lines; the error line is one line.
+    const text = (cause instanceof Error ? cause.message : String(cause)).replace(/\s*\n\s*/g, ' ');
     throw new InputError(text, { code: 'usage', cause });
   }
 }

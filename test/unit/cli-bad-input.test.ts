@@ -109,6 +109,21 @@ describe('output paths: checked before the model is even looked at', () => {
   });
 });
 
+describe('--image: a regular file, checked before the model loads', () => {
+  test.each([
+    ['--image linked to /dev/zero', () => {
+      const link = path.join(TMP, 'zero.png');
+      symlinkSync('/dev/zero', link);
+      return link;
+    }, 'not-a-regular-file'],
+    ['--image that is a folder', () => TMP, 'not-a-regular-file'],
+    ['--image that does not exist', () => path.join(TMP, 'none.png'), 'image-not-found'],
+  ] as const)('%s', async (_n, image, code) => {
+    const r = await cli(['explain', '--task', 'image-classification', '--model', MISSING_MODEL, '--local-only', '--device', 'cpu', '--image', image()]);
+    expectTypedFailure(r, 1, code);
+  });
+});
+
 describe('usage mistakes exit 2', () => {
   const base = ['explain', '--task', 'text-classification', '--model', path.join(MODELS_DIR, 'bert-3class'), '--local-only', '--device', 'cpu'];
   test.each([
@@ -121,6 +136,7 @@ describe('usage mistakes exit 2', () => {
     ['--nt-samples not an integer', [...base, '--text', 'hi', '--nt-samples', '2.5'], 'bad-option', /--nt-samples must be an integer/],
     ['unknown flag', [...base, '--text', 'hi', '--nstep', '5'], 'usage', /Unknown option '--nstep'/],
     ['a flag without its value', [...base, '--text'], 'usage', /--text/],
+    ['a negative number without =', [...base, '--text', 'hi', '--n-steps', '-5'], 'usage', /argument is ambiguous/],
     ['unknown command', ['explian', '--text', 'hi'], 'usage', /Unknown command "explian"/],
   ] as const)('%s', async (_n, argv, code, message) => {
     const r = await cli([...argv]);
