@@ -2,7 +2,7 @@
  * How the CLI reports an error: one line, `gradscope: <message> [<code>]`, never a stack trace
  * unless `--debug` asks for it, and the exit code (2 for a usage mistake, 1 otherwise).
  */
-import { GradscopeError } from '../errors.js';
+import { GradscopeError, InternalError } from '../errors.js';
 
 /**
  * Codes of errors that mean the command line itself is wrong: exit code 2. Every other error
@@ -24,7 +24,7 @@ export const USAGE_CODES: ReadonlySet<string> = new Set([
 export function asGradscopeError(e: unknown): GradscopeError {
   if (e instanceof GradscopeError) return e;
   const text = e instanceof Error ? e.message : String(e);
-  return new GradscopeError(`Unexpected failure: ${text}. This is a bug in gradscope: run again with --debug and report the output.`, { code: 'internal', cause: e });
+  return new InternalError(`unexpected failure (${text}); run again with --debug for the stack`, { cause: e });
 }
 
 /** The stack of `e` and of each of its causes, for `--debug`. */

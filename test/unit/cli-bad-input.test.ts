@@ -150,7 +150,7 @@ describe('the error line', () => {
     const plain = formatError(new TypeError("Cannot read properties of undefined (reading 'x')"));
     expect(plain.exitCode).toBe(1);
     expect(plain.error.code).toBe('internal');
-    expect(plain.text).toMatch(/^gradscope: Unexpected failure: Cannot read .* run again with --debug .* \[internal\]\n$/);
+    expect(plain.text).toMatch(/^gradscope: Internal error: unexpected failure \(Cannot read .*\); run again with --debug .* This is a bug in gradscope.* \[internal\]\n$/);
     expect(plain.text).not.toMatch(/^\s+at /m);
     const debug = formatError(new InputError('bad', { code: 'bad-option', cause: new Error('inner') }), { debug: true });
     expect(debug.exitCode).toBe(2);
