@@ -5,8 +5,11 @@
 import { GradscopeError, InternalError } from '../errors.js';
 
 /**
- * Codes of errors that mean the command line itself is wrong: exit code 2. Every other error
- * exits with 1.
+ * Codes of errors that mean the command line itself is wrong, whatever the model and files
+ * say: exit code 2. Besides the CLI's own (`usage`, `bad-option`, `missing-option`), the
+ * library's codes for an option value that is wrong for every model (`--n-steps 0`,
+ * `--method bogus`). Errors that depend on the model or the files (an index past the model's
+ * labels, an unknown class name, a broken model file, an unwritable output) exit with 1.
  */
 export const USAGE_CODES: ReadonlySet<string> = new Set([
   'usage',
@@ -18,6 +21,14 @@ export const USAGE_CODES: ReadonlySet<string> = new Set([
   'bad-embedding-type',
   'bad-attribution-type',
   'bad-nt-type',
+  'bad-n-steps',
+  'bad-nt-samples',
+  'bad-method',
+  'bad-batch-size',
+  'bad-tolerance',
+  'bad-stdevs',
+  'bad-seed',
+  'bad-hypothesis-template',
 ]);
 
 /** The error as gradscope reports it: anything else becomes an `internal` error around it. */

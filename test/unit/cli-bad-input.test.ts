@@ -134,6 +134,8 @@ describe('usage mistakes exit 2', () => {
     ['--n-steps not a number', [...base, '--text', 'hi', '--n-steps', 'many'], 'bad-option', /--n-steps must be an integer/],
     ['--tolerance negative', [...base, '--text', 'hi', '--n-steps', 'auto', '--tolerance=-1'], 'bad-option', /--tolerance must be a positive number/],
     ['--nt-samples not an integer', [...base, '--text', 'hi', '--nt-samples', '2.5'], 'bad-option', /--nt-samples must be an integer/],
+    ['--n-steps 0', [...base, '--text', 'hi', '--n-steps', '0'], 'bad-n-steps', /nSteps must be a positive integer/],
+    ['--method unknown', [...base, '--text', 'hi', '--method', 'simpson'], 'bad-method', /Unknown integration method "simpson"/],
     ['unknown flag', [...base, '--text', 'hi', '--nstep', '5'], 'usage', /Unknown option '--nstep'/],
     ['a flag without its value', [...base, '--text'], 'usage', /--text/],
     ['a negative number without =', [...base, '--text', 'hi', '--n-steps', '-5'], 'usage', /argument is ambiguous/],
