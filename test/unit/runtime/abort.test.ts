@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AbortError } from '../../../src/errors.js';
 import { abortError } from '../../../src/attribution/ig.js';
-import { SequenceClassificationExplainer } from '../../../src/explainers/sequence-classification.js';
+import { SequenceClassificationExplainer } from '../../../src/explainers/text/sequence-classification.js';
 import { loadModelBytes } from '../../../src/runtime/transformers.js';
 import { MODELS_DIR } from '../text-reference-fixtures.js';
 
