@@ -26,19 +26,21 @@ describe('CLI trust flags', () => {
     expect(b.rawAttributions).toEqual(json.rawAttributions);
   }, 60_000);
 
-  test('bad values: exit 1 with the typed message, no stack', async () => {
-    for (const [flags, text] of [
-      [['--algorithm', 'lime'], 'Unknown algorithm'],
-      [['--algorithm', 'smoothgrad', '--smoothgrad-noise', 'abc'], 'smoothGradNoise'],
-      [['--algorithm', 'smoothgrad', '--smoothgrad-samples', '0'], 'smoothGradSamples'],
+  test('bad values: usage errors (exit 2) with the typed message, no stack', async () => {
+    for (const [flags, text, code] of [
+      [['--algorithm', 'lime'], 'Unknown algorithm', 2],
+      [['--algorithm', 'smoothgrad', '--smoothgrad-noise=-1'], 'smoothGradNoise', 2],
+      [['--algorithm', 'smoothgrad', '--smoothgrad-samples', '0'], 'smoothGradSamples', 2],
+      // Not a number at all: a usage error.
+      [['--algorithm', 'smoothgrad', '--smoothgrad-noise', 'abc'], '--smoothgrad-noise must be a number', 2],
     ] as const) {
       const r = await cli([...base, ...flags]);
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(code);
       expect(r.err).toContain(text);
       expect(r.err).not.toContain('    at ');
     }
     const img = await cli(['explain', '--task', 'image-classification', '--model', path.join(MODELS_DIR, 'vit'), '--local-only', '--device', 'cpu', '--image', path.join(MODELS_DIR, '..', 'reference', 'test.png'), '--algorithm', 'saliency']);
-    expect(img.code).toBe(1);
+    expect(img.code).toBe(2);
     expect(img.err).toContain('not available for images yet');
   }, 60_000);
 });
