@@ -1,6 +1,7 @@
 /**
  * gradscope's Lit elements. Importing this module registers them:
- * `<gradscope-tokens>`, `<gradscope-table>`, `<gradscope-image>`, `<gradscope-explain>`.
+ * `<gradscope-tokens>`, `<gradscope-table>`, `<gradscope-image>`, `<gradscope-explain>`,
+ * `<gradscope-faithfulness>`.
  *
  * @example
  * ```html
@@ -18,15 +19,18 @@
 import type { ExplanationResult } from '../src/types.js';
 import { detectResultKind } from '../src/viz/result-kind.js';
 import { GradscopeExplain } from './explain.js';
+import { GradscopeFaithfulness } from './faithfulness.js';
 import { GradscopeImage } from './image.js';
 import { GradscopeTable } from './table.js';
 import { GradscopeTokens } from './tokens.js';
 
 export { GradscopeImage, type ImageOptionsDetail, type ImageRenderDetail } from './image.js';
 export { GradscopeTable } from './table.js';
+export { GradscopeFaithfulness } from './faithfulness.js';
+export { markProgressive, refinedResult } from './progressive.js';
 export { GradscopeTokens, type TokenFocusDetail, tokenAriaLabel } from './tokens.js';
 export { ResultElement, parseResultAttribute, readScriptResult } from './result-source.js';
-export { GradscopeExplain, isLocalModelPath, type ExplainStatus, type ExplainProgressDetail, type ExplainResultDetail, type ExplainErrorDetail } from './explain.js';
+export { GradscopeExplain, isLocalModelPath, type ExplainStatus, type ExplainProgressDetail, type ExplainResultDetail, type ExplainErrorDetail, type ExplainIntermediateDetail } from './explain.js';
 export { TASK_FORMS, taskForm, type ExplainTaskForm, type ExplainFieldSpec, type ExplainInputs } from './explain-tasks.js';
 
 /** Tag names and their classes. */
@@ -35,6 +39,7 @@ export const GRADSCOPE_ELEMENTS = {
   'gradscope-table': GradscopeTable,
   'gradscope-image': GradscopeImage,
   'gradscope-explain': GradscopeExplain,
+  'gradscope-faithfulness': GradscopeFaithfulness,
 } as const;
 
 /**

@@ -42,6 +42,50 @@ export interface AutoStepsInfo {
   errorEstimate: number;
 }
 
+/**
+ * Faithfulness of one explained text target (present with `evaluate: true`); see
+ * `attribution/faithfulness.ts`. Higher comprehensiveness and lower sufficiency are better.
+ */
+export interface TextFaithfulnessInfo {
+  /** Mean over the kept rationale sizes of p(x) - p(x without the rationale). */
+  aopcComprehensiveness: number;
+  /** Mean over the kept rationale sizes of p(x) - p(special tokens + rationale only). */
+  aopcSufficiency: number;
+  /** Kendall's tau-b between the scores and the leave-one-out drops (null when undefined). */
+  tauLoo: number | null;
+  /** The explained probability at the input. */
+  p: number;
+  /** Per kept fraction q: rationale size and both measures. */
+  curve: { q: number; size: number; comprehensiveness: number; sufficiency: number }[];
+}
+
+/** Deletion / insertion faithfulness of an image explanation (present with `evaluate: true`). */
+export interface ImageFaithfulnessInfo {
+  /** Mean over the curve of p(x) - p(top-k patches at the baseline): higher is better. */
+  aopcDeletion: number;
+  /** Mean over the curve of p(top-k patches on the baseline) - p(baseline): higher is better. */
+  aopcInsertion: number;
+  /** Patches moved at each curve point. */
+  steps: number[];
+  deletion: number[];
+  insertion: number[];
+  /** Patch side in pixels. */
+  patch: number;
+}
+
+/** The attribution algorithm of a result (absent: integrated gradients). */
+export type AlgorithmName = 'integrated-gradients' | 'gradient-x-input' | 'saliency' | 'smoothgrad';
+
+/** Marks an intermediate result of a progressive explanation (`<gradscope-explain progressive>`). */
+export interface ProgressiveInfo {
+  /** False while a better result is still coming. */
+  final: boolean;
+  /** What this result is: the one-pass preview, or an integrated-gradients refinement. */
+  stage: 'gradient-x-input' | 'integrated-gradients';
+  /** For IG stages: the node count of this refinement. */
+  nSteps?: number;
+}
+
 /** Fields every text result carries. */
 export interface TextResultBase {
   /** Tokens as the tokenizer produced them (byte-level marker `Ġ` removed). */
@@ -56,6 +100,10 @@ export interface TextResultBase {
   trueLabel?: string;
   /** Only with `nSteps: 'auto'`: how the count was chosen. */
   autoSteps?: AutoStepsInfo;
+  /** Present when another algorithm than integrated gradients produced the scores. */
+  algorithm?: AlgorithmName;
+  /** Present on the intermediate and final results of a progressive explanation. */
+  progressive?: ProgressiveInfo;
 }
 
 /** Result of {@link SequenceClassificationExplainer} and the pairwise explainer. */
@@ -68,8 +116,10 @@ export interface SequenceClassificationResult extends TextResultBase {
   predictedProbability: number;
   attributionClassIndex: number;
   attributionClassName: string;
-  /** Convergence delta: sum(attributions) - (F(x) - F(x')). */
+  /** Convergence delta: sum(attributions) - (F(x) - F(x')); NaN for algorithms other than IG. */
   delta: number;
+  /** With `evaluate: true`. */
+  faithfulness?: TextFaithfulnessInfo;
 }
 
 /** Result of the multi-label explainer: one attribution list per label. */
@@ -79,6 +129,8 @@ export interface MultiLabelResult extends TextResultBase {
   /** sigmoid(logit) per label. */
   labelProbabilities: Record<string, number>;
   deltas: Record<string, number>;
+  /** With `evaluate: true`: per label. */
+  faithfulness?: Record<string, TextFaithfulnessInfo>;
 }
 
 /** Result of the zero-shot explainer: one attribution list per candidate label. */
@@ -93,6 +145,8 @@ export interface ZeroShotResult extends TextResultBase {
   deltas: Record<string, number>;
   /** Tokens per label (the hypothesis differs per label). */
   tokensByLabel?: Record<string, string[]>;
+  /** With `evaluate: true`: per label. */
+  faithfulness?: Record<string, TextFaithfulnessInfo>;
 }
 
 /** Result of the question-answering explainer. */
@@ -105,6 +159,8 @@ export interface QuestionAnsweringResult extends TextResultBase {
   startProbability?: number;
   endProbability?: number;
   deltas: { start: number; end: number };
+  /** With `evaluate: true`: start and end (p = the max start / end logit, the explained scalar). */
+  faithfulness?: { start: TextFaithfulnessInfo; end: TextFaithfulnessInfo };
 }
 
 /** One explained token of a token-classification result. */
@@ -119,6 +175,8 @@ export interface TokenAttributionEntry {
   attributions: WordAttribution[];
   rawAttributions?: number[];
   delta?: number;
+  /** With `evaluate: true` (the explained token stays in place in every perturbed input). */
+  faithfulness?: TextFaithfulnessInfo;
 }
 
 /** Result of the token-classification explainer, keyed by token position. */
@@ -144,6 +202,8 @@ export interface ImageClassificationResult {
   autoSteps?: AutoStepsInfo;
   /** The model input the attributions refer to, [1, 3, H, W], when kept. */
   pixelValues?: Float32Array;
+  /** With `evaluate: true`. */
+  faithfulness?: ImageFaithfulnessInfo;
   task?: Task;
   model?: string;
   trueLabel?: string;

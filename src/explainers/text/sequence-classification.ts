@@ -16,6 +16,8 @@ import { textIntegratedGradientsSteps } from './text-steps.js';
 import { checkCommon, integrationOptions, type CommonExplainOptions } from '../core/options.js';
 import { labelName, resolveTarget } from '../core/target.js';
 import { TextExplainer } from './text-explainer.js';
+import { algorithmField, requireEvaluable } from '../core/evaluate.js';
+import { evaluateTextFaithfulness } from './text-faithfulness.js';
 
 /** Options of a sequence-classification explanation. */
 export interface SequenceExplainOptions extends CommonExplainOptions {
@@ -70,6 +72,7 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
 
   protected async explainRows(rows: TextInputs, opts: PairwiseExplainOptions, pairwise: boolean): Promise<SequenceClassificationResult> {
     checkCommon(opts);
+    requireEvaluable(pairwise ? 'text-pair-classification' : 'text-classification', opts);
     const compat = opts.compat === 'transformers-interpret';
     const nLabels = Math.max(1, this.text.labels.length);
     const single = nLabels === 1;
@@ -106,7 +109,13 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
       attributionClassName: name(target),
       delta: t.delta,
       ...(auto ? { autoSteps: auto } : {}),
+      ...algorithmField(opts),
     };
+    if (opts.evaluate === true) {
+      // The scores as computed (before flipSign): the ones that raise the explained probability.
+      const [f] = await evaluateTextFaithfulness(this.text.model, rows, head, [{ mask: oneHot(nLabels, target), scores: t.tokenSums }], opts.signal ? { signal: opts.signal } : {});
+      result.faithfulness = f;
+    }
     this.last = result;
     return result;
   }
