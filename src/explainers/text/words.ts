@@ -15,6 +15,10 @@
  * @module
  */
 
+import type { TextWord } from '../../types.js';
+
+export type { TextWord } from '../../types.js';
+
 /** How a tokenizer's vocabulary strings spell text. */
 export type TokenSpelling = 'wordpiece' | 'byte-level' | 'metaspace';
 
@@ -42,24 +46,6 @@ export interface TokenCharSpan {
   readonly segment: number;
   readonly start: number;
   readonly end: number;
-}
-
-/**
- * A word of the input: `text === input.slice(start, end)` where `input` is the text numbered
- * `segment` (0: the text, 1: the pair text, QA context or zero-shot hypothesis).
- */
-export interface TextWord {
-  text: string;
-  /** UTF-16 offset of the first character in the input. */
-  start: number;
-  /** UTF-16 offset one past the last character. */
-  end: number;
-  /** Sum of the scores of its tokens. */
-  score: number;
-  /** Positions of its tokens in the result's token list. */
-  tokens: number[];
-  /** Which text the word is in: 0 the (first) text, 1 the second text of a pair, the context or the hypothesis. */
-  segment: 0 | 1;
 }
 
 /** One unit of comparison: a normalised code unit (or byte) and the input character it came from. */
