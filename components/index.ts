@@ -19,12 +19,21 @@ import type { ExplanationResult } from '../src/types.js';
 import { detectResultKind } from '../src/viz/result-kind.js';
 import { GradscopeExplain } from './explain.js';
 import { GradscopeImage } from './image.js';
+import { GradscopeLabels } from './labels-view.js';
+import { GradscopeQa } from './qa-view.js';
+import { GradscopeSequence } from './sequence-view.js';
 import { GradscopeTable } from './table.js';
+import { GradscopeTokenMatrix } from './token-matrix.js';
 import { GradscopeTokens } from './tokens.js';
 
 export { GradscopeImage, type ImageOptionsDetail, type ImageRenderDetail } from './image.js';
 export { GradscopeTable } from './table.js';
-export { GradscopeTokens, type TokenFocusDetail, tokenAriaLabel } from './tokens.js';
+export { GradscopeTokens, type Granularity, type TokenFocusDetail, tokenAriaLabel } from './tokens.js';
+export { GradscopeSequence } from './sequence-view.js';
+export { GradscopeLabels, type LabelSelectDetail } from './labels-view.js';
+export { GradscopeQa } from './qa-view.js';
+export { GradscopeTokenMatrix, type RowSelectDetail } from './token-matrix.js';
+export { TextViewElement } from './text-view.js';
 export { ResultElement, parseResultAttribute, readScriptResult } from './result-source.js';
 export { GradscopeExplain, isLocalModelPath, type ExplainStatus, type ExplainProgressDetail, type ExplainResultDetail, type ExplainErrorDetail } from './explain.js';
 export { TASK_FORMS, taskForm, type ExplainTaskForm, type ExplainFieldSpec, type ExplainInputs } from './explain-tasks.js';
@@ -35,6 +44,10 @@ export const GRADSCOPE_ELEMENTS = {
   'gradscope-table': GradscopeTable,
   'gradscope-image': GradscopeImage,
   'gradscope-explain': GradscopeExplain,
+  'gradscope-sequence': GradscopeSequence,
+  'gradscope-labels': GradscopeLabels,
+  'gradscope-qa': GradscopeQa,
+  'gradscope-token-matrix': GradscopeTokenMatrix,
 } as const;
 
 /**
@@ -52,9 +65,16 @@ export function defineGradscopeElements(registry: CustomElementRegistry = custom
   }
 }
 
+/** How a result is shown: its task's own view, or captum's table for every text result. */
+export type ResultView = 'auto' | 'table';
+
+/** Tags of the elements that show a result. */
+export type ResultTag = 'gradscope-image' | 'gradscope-table' | 'gradscope-sequence' | 'gradscope-labels' | 'gradscope-qa' | 'gradscope-token-matrix';
+
 /**
- * The element that shows a result best: the image element for image results, the table
- * for text results (one row per explained target).
+ * The element that shows a result best: its task's view (`gradscope-sequence`,
+ * `gradscope-labels` for zero-shot and multi-label, `gradscope-qa`, `gradscope-token-matrix`,
+ * `gradscope-image`), or `gradscope-table` for text results when `view` is `table`.
  *
  * @example
  * ```ts
@@ -62,8 +82,21 @@ export function defineGradscopeElements(registry: CustomElementRegistry = custom
  * el.result = result;
  * ```
  */
-export function elementTagForResult(result: ExplanationResult): 'gradscope-image' | 'gradscope-table' {
-  return detectResultKind(result) === 'image' ? 'gradscope-image' : 'gradscope-table';
+export function elementTagForResult(result: ExplanationResult, view: ResultView = 'auto'): ResultTag {
+  const kind = detectResultKind(result);
+  if (kind === 'image') return 'gradscope-image';
+  if (view === 'table') return 'gradscope-table';
+  switch (kind) {
+    case 'sequence':
+      return 'gradscope-sequence';
+    case 'multi-label':
+    case 'zero-shot':
+      return 'gradscope-labels';
+    case 'question-answering':
+      return 'gradscope-qa';
+    case 'token-classification':
+      return 'gradscope-token-matrix';
+  }
 }
 
 if (typeof customElements !== 'undefined') defineGradscopeElements();
