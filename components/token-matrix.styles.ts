@@ -5,6 +5,8 @@ export const tokenMatrixStyles = [
   ...viewStyles,
   css`
     .gs-matrix-wrap {
+      /* The containing block of the cells' visually hidden text, so it cannot widen the page. */
+      position: relative;
       overflow-x: auto;
       max-width: 100%;
     }
