@@ -11,7 +11,8 @@ import { type ExplainFieldSpec, type ExplainInputs, FIELD_ATTRIBUTES, missingFie
 import { explainStyles } from './explain.styles.js';
 // A cycle (index.ts registers this element), safe because index.ts is the package's only
 // entry to the elements and elementTagForResult is a hoisted function used only at run time.
-import { elementTagForResult, type ResultView } from './index.js';
+import { elementTagForResult } from './index.js';
+import type { ResultView } from '../src/viz/result-kind.js';
 import type { Granularity } from './tokens.js';
 
 /** What the element is doing. */

@@ -16,7 +16,7 @@
  * @module
  */
 import type { ExplanationResult } from '../src/types.js';
-import { detectResultKind } from '../src/viz/result-kind.js';
+import { type ResultTag, type ResultView, detectResultKind, viewTag } from '../src/viz/result-kind.js';
 import { GradscopeExplain } from './explain.js';
 import { GradscopeImage } from './image.js';
 import { GradscopeLabels } from './labels-view.js';
@@ -65,16 +65,11 @@ export function defineGradscopeElements(registry: CustomElementRegistry = custom
   }
 }
 
-/** How a result is shown: its task's own view, or captum's table for every text result. */
-export type ResultView = 'auto' | 'table';
-
-/** Tags of the elements that show a result. */
-export type ResultTag = 'gradscope-image' | 'gradscope-table' | 'gradscope-sequence' | 'gradscope-labels' | 'gradscope-qa' | 'gradscope-token-matrix';
+export type { ResultTag, ResultView } from '../src/viz/result-kind.js';
 
 /**
- * The element that shows a result best: its task's view (`gradscope-sequence`,
- * `gradscope-labels` for zero-shot and multi-label, `gradscope-qa`, `gradscope-token-matrix`,
- * `gradscope-image`), or `gradscope-table` for text results when `view` is `table`.
+ * The element that shows a result best: its task's view, or `gradscope-table` for text results
+ * when `view` is `table` (see {@link viewTag}).
  *
  * @example
  * ```ts
@@ -83,20 +78,7 @@ export type ResultTag = 'gradscope-image' | 'gradscope-table' | 'gradscope-seque
  * ```
  */
 export function elementTagForResult(result: ExplanationResult, view: ResultView = 'auto'): ResultTag {
-  const kind = detectResultKind(result);
-  if (kind === 'image') return 'gradscope-image';
-  if (view === 'table') return 'gradscope-table';
-  switch (kind) {
-    case 'sequence':
-      return 'gradscope-sequence';
-    case 'multi-label':
-    case 'zero-shot':
-      return 'gradscope-labels';
-    case 'question-answering':
-      return 'gradscope-qa';
-    case 'token-classification':
-      return 'gradscope-token-matrix';
-  }
+  return viewTag(detectResultKind(result), view);
 }
 
 if (typeof customElements !== 'undefined') defineGradscopeElements();
