@@ -4,13 +4,13 @@
  * contrast, theme changes, phone widths, keyboard use and axe-core (zero violations).
  * Structure and computed styles, no pixel snapshots.
  */
-import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
 import type { ExplanationResult, ImageClassificationResult, QuestionAnsweringResult, SequenceClassificationResult } from '../../src/types.js';
 import { answerSpan, rankedLabels } from '../../src/viz/summary.js';
 import { captumColor, contrastRatio, themeRamp, toRgbString } from '../../src/viz/text-colors.js';
 import { encodeTensor } from '../../src/viz/tensor-codec.js';
 import { imageResult } from '../unit/viz-fixture-results.js';
+import { axeViolations } from './axe.js';
 import { callPage, expect, openPage, test } from './helpers.js';
 import type { ComponentsApi } from './pages/components.js';
 import {
@@ -21,8 +21,6 @@ import {
   tokenClassificationWithWords,
   zeroShotWithWords,
 } from './views-results.js';
-
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 async function mount(page: Page, tag: string, result: ExplanationResult | object, attrs: Record<string, string> = {}): Promise<string> {
   return callPage<ComponentsApi, 'mount'>(page, 'components', 'mount', tag, JSON.stringify(result), attrs, 'property');
@@ -232,7 +230,6 @@ test.describe('views', () => {
   }
 
   test('axe-core: no violations on every view, light and dark', async ({ page }) => {
-    await page.addScriptTag({ path: AXE_PATH });
     for (const theme of ['light', 'dark']) {
       await callPage<ComponentsApi, 'clear'>(page, 'components', 'clear');
       await mount(page, 'gradscope-sequence', await pairWithWords(), { theme });
@@ -247,17 +244,8 @@ test.describe('views', () => {
         // The bare test page itself needs a heading; the views are what is checked.
         if (!document.querySelector('h1')) document.getElementById('stage')?.prepend(Object.assign(document.createElement('h1'), { textContent: 'Views' }));
       }, theme);
-      const violations = await runAxe(page);
+      const violations = await axeViolations(page);
       expect(violations, `${theme}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
     }
   });
 });
-
-/** axe-core's violations on the page (ids and the first targets), shadow roots included. */
-export async function runAxe(page: Page): Promise<{ id: string; targets: string[] }[]> {
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
-    const res = await axe.run(document, { resultTypes: ['violations'] });
-    return res.violations.map((v) => ({ id: v.id, targets: v.nodes.slice(0, 5).map((n) => JSON.stringify(n.target)) }));
-  });
-}
