@@ -41,7 +41,7 @@ test('static example: each task view inside <main>, axe clean', async ({ page })
   await page.goto('/demo/static-example.html');
   await expect(page.locator('main')).toHaveCount(1);
   const expected = DEMO_TASKS.length;
-  await expect(page.locator('main section')).toHaveCount(expected);
+  await expect(page.locator('main > section')).toHaveCount(expected);
   for (const tag of ['gradscope-sequence', 'gradscope-labels', 'gradscope-qa', 'gradscope-token-matrix', 'gradscope-image']) {
     expect(await page.locator(tag).count(), tag).toBeGreaterThan(0);
   }
