@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AutoTokenizer, env } from '@huggingface/transformers';
+import { AutoTokenizer, PreTrainedTokenizer, env } from '@huggingface/transformers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSingleTextInputs, buildTextPairInputs, type TextInputs } from '../../src/explainers/text/inputs.js';
 import { fromTransformersJs, type VocabTextTokenizer } from '../../src/explainers/text/tokenizer.js';
@@ -228,5 +228,64 @@ describe('SentencePiece (▁) spelling', () => {
     expect(spans[4]).toEqual({ segment: 0, start: 5, end: 9 });
     const words = groupWords([input], spans, tokens, [1, 0, 2, 0, 3, 4, 5]);
     expect(words.map((w) => [w.text, w.score])).toEqual([['a', 1], ['😀', 2], ['🇫🇷', 7], ['b', 5]]);
+  });
+});
+
+/**
+ * A real transformers.js SentencePiece tokenizer (Unigram model, Metaspace pre-tokenizer, NFKC
+ * normalizer), built from an inline tokenizer.json: the fixtures have no SentencePiece model.
+ */
+function sentencePieceTokenizer(): PreTrainedTokenizer {
+  const special = (id: number, content: string): Record<string, unknown> => ({ id, content, special: true, single_word: false, lstrip: false, rstrip: false, normalized: false });
+  const pieces = ['<pad>', '</s>', '<unk>', '▁', '▁Hello', ',', '▁w', 'ör', 'ld', '▁caf', 'é', '▁the', '▁a', '!', '<', '>', 'b', '/', 'e', 't', 'h', 'a', 'c', 'f', 'i', 'n', 'o', 'r', 'l', 'd', 'w', 'z', 's', 'p', 'g', 'u', 'm'];
+  const vocab = pieces.map((p, i) => [p, i < 3 ? 0 : -10 + p.length]);
+  const metaspace = { type: 'Metaspace', replacement: '▁', add_prefix_space: true, prepend_scheme: 'always' };
+  const json = {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: [special(0, '<pad>'), special(1, '</s>'), special(2, '<unk>')],
+    normalizer: { type: 'NFKC' },
+    pre_tokenizer: metaspace,
+    post_processor: {
+      type: 'TemplateProcessing',
+      single: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '</s>', type_id: 0 } }],
+      pair: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '</s>', type_id: 0 } }, { Sequence: { id: 'B', type_id: 0 } }, { SpecialToken: { id: '</s>', type_id: 0 } }],
+      special_tokens: { '</s>': { id: '</s>', ids: [1], tokens: ['</s>'] } },
+    },
+    decoder: metaspace,
+    model: { type: 'Unigram', unk_id: 2, vocab, byte_fallback: false },
+  };
+  return new PreTrainedTokenizer(json, { eos_token: '</s>', pad_token: '<pad>', unk_token: '<unk>' });
+}
+
+describe('SentencePiece, a real transformers.js tokenizer', () => {
+  const raw = sentencePieceTokenizer();
+  const tok = fromTransformersJs(raw, 't5');
+  const spec = wordTokenizerSpec(raw);
+
+  it('reads the spelling from the tokenizer: metaspace, <unk>, NFKC normalizer', () => {
+    expect(spec.spelling).toBe('metaspace');
+    expect(spec.unkToken).toBe('<unk>');
+    expect(spec.normalize?.('ﬁ')).toBe('fi');
+  });
+
+  it('maps ▁ pieces, unknown characters and hostile text back to the input', () => {
+    const input = 'Hello, wörld café the 😀 a!';
+    const ids = raw._call(input, { add_special_tokens: true, return_tensor: false }) as unknown as { input_ids: number[] };
+    const tokens = vocabTokens(tok, ids.input_ids);
+    expect(tokens).toContain('<unk>');
+    const segments = tokens.map((t) => (t === '</s>' ? null : 0));
+    const scores = scoresFor(tokens.length);
+    const words = mapWords({ texts: [input], tokens, segments, spec }, scores);
+    expect(words.map((w) => w.text)).toEqual(['Hello', ',', 'wörld', 'café', 'the', '😀', 'a', '!']);
+    checkWords(words, [input], scores, new Set([tokens.length - 1]), 'sentencepiece');
+    for (const text of HOSTILE) {
+      const row = (raw._call(text, { add_special_tokens: true, return_tensor: false }) as unknown as { input_ids: number[] }).input_ids;
+      const toks = vocabTokens(tok, row);
+      const sc = scoresFor(toks.length);
+      const ws = mapWords({ texts: [text], tokens: toks, segments: toks.map((t) => (t === '</s>' ? null : 0)), spec }, sc);
+      checkWords(ws, [text], sc, new Set([toks.length - 1]), `sentencepiece ${JSON.stringify(text)}`);
+    }
   });
 });
