@@ -62,6 +62,9 @@ test.describe('views', () => {
     });
     await expect(page.locator(`#${id} .gs-summary`)).toContainText(r.predictedClassName);
     await expect(page.locator(`#${id} [part="convergence"]`)).toContainText('Delta');
+    const auto: SequenceClassificationResult = { ...r, autoSteps: { nSteps: 13, evaluations: 29, converged: false, stoppedBy: 'schedule-end', errorEstimate: 0.02 } };
+    const aid = await mount(page, 'gradscope-sequence', auto);
+    await expect(page.locator(`#${aid} [part="convergence"]`)).toContainText('Auto steps: 13 (29 evaluations), not converged');
   });
 
   test('sequence: granularity="tokens" shows one chip per token; pairs name their two texts', async ({ page }) => {
