@@ -5,7 +5,8 @@
  */
 import { AutoTokenizer, env } from '@huggingface/transformers';
 import { resolve } from 'node:path';
-import { alignTokens, groupWords, wordTokenizerSpec } from '../../src/explainers/text/words.js';
+import { alignTokens, groupWords } from '../../src/explainers/text/words.js';
+import { wordTokenizerSpec } from '../../src/explainers/text/word-spec.js';
 import type {
   MultiLabelResult,
   QuestionAnsweringResult,

@@ -12,10 +12,10 @@ import {
   alignTokens,
   groupWords,
   mapWords,
-  wordTokenizerSpec,
   type TextWord,
   type WordTokenizerSpec,
 } from '../../src/explainers/text/words.js';
+import { wordTokenizerSpec } from '../../src/explainers/text/word-spec.js';
 
 const MODELS_DIR = path.resolve('test/fixtures/models');
 const MODELS = [

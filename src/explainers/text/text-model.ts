@@ -10,7 +10,8 @@ import { LoadedModel, type LoadModelOptions } from '../core/loaded-model.js';
 import { fromTransformersJs, type TransformersJsTokenizerLike, type VocabTextTokenizer } from './tokenizer.js';
 import { displayTokens } from './tokens.js';
 import type { TextInputs } from './input-types.js';
-import { alignTokens, groupWords, wordTokenizerSpec, type TextWord, type TransformersJsWordTokenizer, type WordTokenizerSpec } from './words.js';
+import { alignTokens, groupWords, type TextWord, type WordTokenizerSpec } from './words.js';
+import { wordTokenizerSpec, type TransformersJsWordTokenizer } from './word-spec.js';
 
 /** Options given when an explainer is created. */
 export interface TextExplainerInit extends LoadModelOptions {
