@@ -12,6 +12,8 @@ import { explainStyles } from './explain.styles.js';
 // A cycle (index.ts registers this element), safe because index.ts is the package's only
 // entry to the elements and elementTagForResult is a hoisted function used only at run time.
 import { elementTagForResult } from './index.js';
+import type { ResultView } from '../src/viz/result-kind.js';
+import type { Granularity } from './tokens.js';
 
 /** What the element is doing. */
 export type ExplainStatus = 'idle' | 'loading' | 'ready' | 'running' | 'done' | 'error';
@@ -188,6 +190,10 @@ export class GradscopeExplain extends LitElement {
       },
     },
     theme: { type: String, reflect: true },
+    view: { type: String },
+    granularity: { type: String },
+    hideSpecial: { type: Boolean, attribute: 'hide-special' },
+    mergeSubwords: { type: Boolean, attribute: 'merge-subwords' },
     text: { type: String },
     textPair: { type: String, attribute: 'text-pair' },
     question: { type: String },
@@ -226,6 +232,14 @@ export class GradscopeExplain extends LitElement {
   options: Record<string, unknown> | undefined;
   /** `light` or `dark` pins the colour scheme (also for the result). */
   theme: 'light' | 'dark' | undefined;
+  /** `auto` (default): the task's own view; `table`: captum's table for text results. */
+  view: ResultView = 'auto';
+  /** `words` (default): attributions painted on the words of the text; `tokens`: one chip per token. */
+  granularity: Granularity = 'words';
+  /** Leave special tokens out of the token view. */
+  hideSpecial = false;
+  /** Merge word pieces in the token view. */
+  mergeSubwords = false;
   /** Text input (and preset). */
   text = '';
   /** Second text of a pair. */
@@ -461,11 +475,38 @@ export class GradscopeExplain extends LitElement {
     return markProgressive(final, { final: true, stage: 'integrated-gradients', ...((final as { autoSteps?: { nSteps: number } }).autoSteps ? { nSteps: (final as { autoSteps: { nSteps: number } }).autoSteps.nSteps } : {}) });
   }
 
+  private _lastInputs: ExplainInputs | undefined;
+
+  /** Passes the display attributes (theme, granularity, ...) on to the result element. */
+  private _applyDisplay(el: HTMLElement): void {
+    const view = el as HTMLElement & { granularity?: Granularity; hideSpecial?: boolean; mergeSubwords?: boolean };
+    if (this.theme) el.setAttribute('theme', this.theme);
+    else el.removeAttribute('theme');
+    if (el.localName === 'gradscope-image') {
+      el.toggleAttribute('controls', true);
+      el.toggleAttribute('side-by-side', true);
+      return;
+    }
+    if (el.localName !== 'gradscope-table') view.granularity = this.granularity;
+    view.hideSpecial = this.hideSpecial;
+    view.mergeSubwords = this.mergeSubwords || (el.localName === 'gradscope-table' && this.granularity === 'words');
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated?.(changed);
+    if (changed.has('view') && this._result !== undefined && this._lastInputs !== undefined && changed.get('view') !== undefined) {
+      this._show(this._result, this._lastInputs);
+    } else if (this._resultEl && ['theme', 'granularity', 'hideSpecial', 'mergeSubwords'].some((k) => changed.has(k))) {
+      this._applyDisplay(this._resultEl);
+    }
+  }
+
   private _show(result: ExplanationResult, inputs: ExplainInputs): void {
-    const tag = elementTagForResult(result);
+    const tag = elementTagForResult(result, this.view);
     const el = document.createElement(tag) as HTMLElement & { result?: ExplanationResult; imageSrc?: string };
     el.result = result;
-    if (this.theme) el.setAttribute('theme', this.theme);
+    this._lastInputs = inputs;
+    this._applyDisplay(el);
     if (this._resultUrl) URL.revokeObjectURL(this._resultUrl);
     this._resultUrl = undefined;
     if (tag === 'gradscope-image' && inputs.image !== undefined) {

@@ -86,8 +86,38 @@ export interface ProgressiveInfo {
   nSteps?: number;
 }
 
+/**
+ * A word of the input text with its attribution: `text === texts[segment].slice(start, end)`,
+ * offsets in UTF-16 code units into the text the caller passed (before any compat cleaning).
+ * Special tokens belong to no word; a token that spells only whitespace neither.
+ *
+ * @example
+ * ```ts
+ * const r = await explainer.explain('I love it!');
+ * r.words; // [{ text: 'I', start: 0, end: 1, score: 0.1, tokens: [1], segment: 0 }, { text: 'love', ... }, ...]
+ * ```
+ */
+export interface TextWord {
+  text: string;
+  /** Offset of the first character in `texts[segment]`. */
+  start: number;
+  /** Offset one past the last character. */
+  end: number;
+  /** Sum of the (normalised) scores of its tokens. */
+  score: number;
+  /** Positions of its tokens in `tokens` / the attribution list. */
+  tokens: number[];
+  /** Which text: 0 the (first) text or the question, 1 the pair text, the QA context or the zero-shot hypothesis. */
+  segment: 0 | 1;
+}
+
 /** Fields every text result carries. */
 export interface TextResultBase {
+  /**
+   * The texts `words` refer to, as the caller passed them: `[text]`, `[text, textPair]`,
+   * `[question, context]`; zero-shot: `[text]` (its hypothesis words refer to `hypotheses[label]`).
+   */
+  texts?: string[];
   /** Tokens as the tokenizer produced them (byte-level marker `Ġ` removed). */
   tokens: string[];
   /** Token ids fed to the model. */
@@ -109,6 +139,8 @@ export interface TextResultBase {
 /** Result of {@link SequenceClassificationExplainer} and the pairwise explainer. */
 export interface SequenceClassificationResult extends TextResultBase {
   wordAttributions: WordAttribution[];
+  /** The attributions summed over the words of the input (see {@link TextWord}). */
+  words?: TextWord[];
   /** Per-token sums over the hidden axis, before L2 normalisation (sign flipped when asked). */
   rawAttributions: number[];
   predictedClassIndex: number;
@@ -125,6 +157,8 @@ export interface SequenceClassificationResult extends TextResultBase {
 /** Result of the multi-label explainer: one attribution list per label. */
 export interface MultiLabelResult extends TextResultBase {
   wordAttributions: Record<string, WordAttribution[]>;
+  /** Words of the input per label. */
+  words?: Record<string, TextWord[]>;
   rawAttributions: Record<string, number[]>;
   /** sigmoid(logit) per label. */
   labelProbabilities: Record<string, number>;
@@ -136,6 +170,10 @@ export interface MultiLabelResult extends TextResultBase {
 /** Result of the zero-shot explainer: one attribution list per candidate label. */
 export interface ZeroShotResult extends TextResultBase {
   wordAttributions: Record<string, WordAttribution[]>;
+  /** Words per label: the text's (segment 0) and the hypothesis' (segment 1, offsets into `hypotheses[label]`). */
+  words?: Record<string, TextWord[]>;
+  /** The hypothesis built for each label. */
+  hypotheses?: Record<string, string>;
   rawAttributions: Record<string, number[]>;
   predictedLabel: string;
   /** Entailment sigmoids normalised to sum 1 over the candidate labels. */
@@ -152,6 +190,8 @@ export interface ZeroShotResult extends TextResultBase {
 /** Result of the question-answering explainer. */
 export interface QuestionAnsweringResult extends TextResultBase {
   wordAttributions: { start: WordAttribution[]; end: WordAttribution[] };
+  /** Words of the question (segment 0) and the context (segment 1), for the start and the end. */
+  words?: { start: TextWord[]; end: TextWord[] };
   rawAttributions: { start: number[]; end: number[] };
   predictedAnswer: string;
   startPosition: number;
@@ -173,6 +213,8 @@ export interface TokenAttributionEntry {
   /** Probability of that label at that token. */
   probability?: number;
   attributions: WordAttribution[];
+  /** The attributions summed over the words of the input. */
+  words?: TextWord[];
   rawAttributions?: number[];
   delta?: number;
   /** With `evaluate: true` (the explained token stays in place in every perturbed input). */

@@ -80,8 +80,11 @@ export class MultiLabelClassificationExplainer extends TextExplainer<MultiLabelR
     // the attribution feeds it (in compat mode with its token types), which is alpha = 1 here.
     const logits = Object.values(ig.outputsAtInput)[0].data;
     const tokens = this.text.tokens(rows.inputIds);
+    const words = this.text.wordMapper([text], rows);
     const result: MultiLabelResult = {
       wordAttributions: {},
+      words: {},
+      texts: [text],
       rawAttributions: {},
       labelProbabilities: {},
       deltas: {},
@@ -98,6 +101,7 @@ export class MultiLabelClassificationExplainer extends TextExplainer<MultiLabelR
       const t = ig.targets[i];
       const norm = normalizeAttributions(t.tokenSums);
       result.wordAttributions[label] = toWordAttributions(tokens, norm.normalized);
+      (result.words ??= {})[label] = words(norm.normalized);
       result.rawAttributions[label] = Array.from(norm.raw);
       result.labelProbabilities[label] = sigmoid(logits[i]);
       result.deltas[label] = t.delta;

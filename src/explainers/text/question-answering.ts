@@ -102,8 +102,11 @@ export class QuestionAnsweringExplainer extends TextExplainer<QuestionAnsweringR
     const endPosition = argmax(endLogits);
     const tokens = this.text.tokens(rows.inputIds);
     const [s, e] = ig.targets.map((t) => normalizeAttributions(t.tokenSums));
+    const words = this.text.wordMapper([question, context], rows);
     const result: QuestionAnsweringResult = {
       wordAttributions: { start: toWordAttributions(tokens, s.normalized), end: toWordAttributions(tokens, e.normalized) },
+      words: { start: words(s.normalized), end: words(e.normalized) },
+      texts: [question, context],
       rawAttributions: { start: Array.from(s.raw), end: Array.from(e.raw) },
       predictedAnswer: this.answer(rows.inputIds, startPosition, endPosition, compat.compat !== undefined),
       startPosition,

@@ -70,7 +70,7 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
     return 'position';
   }
 
-  protected async explainRows(rows: TextInputs, opts: PairwiseExplainOptions, pairwise: boolean): Promise<SequenceClassificationResult> {
+  protected async explainRows(rows: TextInputs, opts: PairwiseExplainOptions, pairwise: boolean, texts: string[]): Promise<SequenceClassificationResult> {
     checkCommon(opts);
     requireEvaluable(pairwise ? 'text-pair-classification' : 'text-classification', opts);
     const compat = opts.compat === 'transformers-interpret';
@@ -99,6 +99,8 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
     const name = (i: number): string => labelName(this.text.labels, i);
     const result: SequenceClassificationResult = {
       wordAttributions: toWordAttributions(tokens, norm.normalized),
+      words: this.text.wordMapper(texts, rows)(norm.normalized),
+      texts,
       rawAttributions: Array.from(norm.raw),
       tokens,
       inputIds: [...rows.inputIds],
@@ -149,7 +151,7 @@ export class SequenceClassificationExplainer extends SequenceExplainerBase {
     requireText(text);
     const compat = opts.compat === 'transformers-interpret' ? ({ compat: 'transformers-interpret' } as const) : {};
     const rows = this.text.fitLength(text, opts.truncation, (t) => buildSingleTextInputs(this.text.tokenizer, t, compat));
-    return this.explainRows(rows, opts, false);
+    return this.explainRows(rows, opts, false, [text]);
   }
 }
 
@@ -167,6 +169,6 @@ export class PairwiseSequenceClassificationExplainer extends SequenceExplainerBa
     requireText(textPair, 'text pair');
     const compat = opts.compat === 'transformers-interpret' ? ({ compat: 'transformers-interpret' } as const) : {};
     const rows = this.text.fitLength(text, opts.truncation, (t) => buildTextPairInputs(this.text.tokenizer, t, textPair, compat), 'text pair');
-    return this.explainRows(rows, opts, true);
+    return this.explainRows(rows, opts, true, [text, textPair]);
   }
 }

@@ -82,8 +82,10 @@ export class TokenClassificationExplainer extends TextExplainer<TokenClassificat
     const predicted = tokenRows(pred.data, T, C).map(argmax);
     const selected = predicted.flatMap((c, i) => (ignoredIndexes.has(i) || ignoredLabels.has(name(c)) ? [] : [i]));
     const tokens = this.text.tokens(rows.inputIds);
+    const words = this.text.wordMapper([text], rows);
     const result: TokenClassificationResult = {
       wordAttributions: [],
+      texts: [text],
       predictedLabels: predicted.map(name),
       tokens,
       inputIds: [...rows.inputIds],
@@ -118,6 +120,7 @@ export class TokenClassificationExplainer extends TextExplainer<TokenClassificat
           label: name(label),
           probability: softmax(atInput[i])[label],
           attributions: toWordAttributions(tokens, norm.normalized),
+          words: words(norm.normalized),
           rawAttributions: Array.from(norm.raw),
           delta: t.delta,
           ...(faith ? { faithfulness: faith[k] } : {}),

@@ -125,6 +125,9 @@ export class ZeroShotClassificationExplainer extends TextExplainer<ZeroShotResul
       tokens: [],
       inputIds: [],
       tokensByLabel: {},
+      texts: [text],
+      words: {},
+      hypotheses: {},
     };
     const entailmentLogits: number[] = [];
     const autos: (AutoStepsInfo | undefined)[] = [];
@@ -154,6 +157,12 @@ export class ZeroShotClassificationExplainer extends TextExplainer<ZeroShotResul
       const norm = normalizeAttributions(t.tokenSums, { end });
       const tokens = this.text.tokens(rows.inputIds);
       result.wordAttributions[label] = toWordAttributions(tokens, norm.normalized);
+      // Hypothesis words (segment 1) refer to hypotheses[label]; only tokens that have a score
+      // (compat cuts the scores at the end of the text) make words.
+      const scored = norm.normalized.length;
+      const words = this.text.wordMapper([text, hypotheses[k]], rows)(norm.normalized).filter((w) => w.tokens.every((i) => i < scored));
+      (result.words ??= {})[label] = words;
+      (result.hypotheses ??= {})[label] = hypotheses[k];
       result.rawAttributions[label] = Array.from(norm.raw);
       result.labelProbabilities[label] = t.fInput;
       result.deltas[label] = t.delta;
