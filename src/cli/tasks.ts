@@ -1,6 +1,7 @@
 /**
  * The tasks `gradscope explain` runs: option checks per task, then the explainer.
  */
+import type { Algorithm, AlgorithmOptions } from '../attribution/gradient-methods.js';
 import type { IntegrationMethod } from '../attribution/quadrature.js';
 import { InputError } from '../errors.js';
 import { runImageTask, type ImageCliOptions } from './image-task.js';
@@ -52,6 +53,14 @@ export interface CliOptions {
   image?: ImageCliOptions | undefined;
   /** text-generation: `--target`, `--max-new-tokens`, `--baseline` (see generation-task.ts). */
   generation?: GenerationCliOptions | undefined;
+  /** `--algorithm` (validated by the explainer). */
+  algorithm?: string | undefined;
+  /** `--smoothgrad-samples`. */
+  smoothGradSamples?: number | undefined;
+  /** `--smoothgrad-noise`. */
+  smoothGradNoise?: number | undefined;
+  /** `--evaluate`: add faithfulness to the result. */
+  evaluate?: boolean | undefined;
 }
 
 function need<T>(v: T | undefined, flag: string, task: string): T {
@@ -59,7 +68,7 @@ function need<T>(v: T | undefined, flag: string, task: string): T {
   return v;
 }
 
-function common(o: CliOptions, compatMode: 'transformers-interpret' | 'captum' = 'transformers-interpret'): { nSteps?: number | 'auto'; tolerance?: number; internalBatchSize?: number; method?: IntegrationMethod; compat?: 'transformers-interpret' | 'captum'; truncation?: boolean } {
+function common(o: CliOptions, compatMode: 'transformers-interpret' | 'captum' = 'transformers-interpret'): { nSteps?: number | 'auto'; tolerance?: number; internalBatchSize?: number; method?: IntegrationMethod; compat?: 'transformers-interpret' | 'captum'; truncation?: boolean } & AlgorithmOptions & { evaluate?: boolean } {
   if (o.compat !== undefined && o.compat !== compatMode) {
     throw new InputError(`--compat only takes "${compatMode}"${compatMode === 'transformers-interpret' ? '' : ` for --task ${o.task}`}, got "${o.compat}".`, { code: 'bad-compat' });
   }
@@ -70,6 +79,18 @@ function common(o: CliOptions, compatMode: 'transformers-interpret' | 'captum' =
     ...(o.method !== undefined ? { method: o.method as IntegrationMethod } : {}),
     ...(o.compat !== undefined ? { compat: compatMode } : {}),
     ...(o.truncation ? { truncation: true } : {}),
+    ...trustOptions(o),
+  };
+}
+
+/** `--algorithm`, the SmoothGrad flags, `--seed` and `--evaluate`, as explainer options (validated there). */
+export function trustOptions(o: CliOptions): AlgorithmOptions & { evaluate?: boolean } {
+  return {
+    ...(o.algorithm !== undefined ? { algorithm: o.algorithm as Algorithm } : {}),
+    ...(o.smoothGradSamples !== undefined ? { smoothGradSamples: o.smoothGradSamples } : {}),
+    ...(o.smoothGradNoise !== undefined ? { smoothGradNoise: o.smoothGradNoise } : {}),
+    ...(o.image?.seed !== undefined ? { seed: o.image.seed } : {}),
+    ...(o.evaluate ? { evaluate: true } : {}),
   };
 }
 

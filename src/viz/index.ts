@@ -21,3 +21,4 @@ export * from './theme-css.js';
 export * from './html-export.js';
 export * from './generation-matrix.js';
 export * from './generation-html.js';
+export * from './faithfulness-rows.js';

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { InputError } from '../errors.js';
 import type {
   ExplanationResult,
   ImageClassificationResult,
@@ -57,7 +58,7 @@ export function detectResultKind(result: ExplanationResult): ResultKind {
     return 'sequence';
   }
   if (wa !== null && typeof wa === 'object') return 'predictedLabel' in r ? 'zero-shot' : 'multi-label';
-  throw new TypeError('not a gradscope result: no wordAttributions and no image attributions');
+  throw new InputError('not a gradscope result: no wordAttributions and no image attributions', { code: 'not-a-result' });
 }
 
 /**
@@ -70,4 +71,39 @@ export function detectResultKind(result: ExplanationResult): ResultKind {
  */
 export function isResultKind<K extends ResultKind>(result: ExplanationResult, kind: K): result is ResultByKind[K] {
   return detectResultKind(result) === kind;
+}
+
+/** How a result is shown: its task's own view, or captum's table for every text result. */
+export type ResultView = 'auto' | 'table';
+
+/** Tags of the elements that show a result. */
+export type ResultTag = 'gradscope-image' | 'gradscope-table' | 'gradscope-sequence' | 'gradscope-labels' | 'gradscope-qa' | 'gradscope-token-matrix' | 'gradscope-generation';
+
+/**
+ * The element that shows a result of this kind best: its task's view (`gradscope-sequence`,
+ * `gradscope-labels` for zero-shot and multi-label, `gradscope-qa`, `gradscope-token-matrix`,
+ * `gradscope-image`, `gradscope-generation`), or `gradscope-table` for text results when `view` is `table`.
+ *
+ * @example
+ * ```ts
+ * viewTag('zero-shot');          // 'gradscope-labels'
+ * viewTag('zero-shot', 'table'); // 'gradscope-table'
+ * ```
+ */
+export function viewTag(kind: ResultKind, view: ResultView = 'auto'): ResultTag {
+  if (kind === 'image') return 'gradscope-image';
+  if (view === 'table') return 'gradscope-table';
+  switch (kind) {
+    case 'sequence':
+      return 'gradscope-sequence';
+    case 'multi-label':
+    case 'zero-shot':
+      return 'gradscope-labels';
+    case 'question-answering':
+      return 'gradscope-qa';
+    case 'token-classification':
+      return 'gradscope-token-matrix';
+    case 'generation':
+      return 'gradscope-generation';
+  }
 }
