@@ -44,17 +44,18 @@ describe('gradscope explain --task text-generation', () => {
     expect(out).toContain('linear-gradient(');
   });
 
+  // Exit 2: bad usage (an empty required value, a flag value the task does not take); 1: a gradscope error.
   test.each([
-    ['empty prompt', ['--text', ''], /--text is required/],
-    ['blank prompt', ['--text', '   '], /prompt is empty/],
-    ['max-new-tokens 0', ['--text', 'Hi', '--max-new-tokens', '0'], /maxNewTokens must be an integer from 1 to 64/],
-    ['max-new-tokens above the cap', ['--text', 'Hi', '--max-new-tokens', '65'], /from 1 to 64/],
-    ['empty target', ['--text', 'Hi', '--target', ''], /target is empty/],
-    ['too long', ['--text', 'a b '.repeat(200), '--target', ' c'], /exceed the model's 256 positions/],
-    ['bad compat', ['--text', 'Hi', '--compat', 'transformers-interpret'], /--compat only takes "captum" for --task text-generation/],
-  ])('%s: exit 1 and a message', async (_n, args, message) => {
+    ['empty prompt', ['--text', ''], 2, /--text/],
+    ['blank prompt', ['--text', '   '], 1, /prompt is empty/],
+    ['max-new-tokens 0', ['--text', 'Hi', '--max-new-tokens', '0'], 1, /maxNewTokens must be an integer from 1 to 64/],
+    ['max-new-tokens above the cap', ['--text', 'Hi', '--max-new-tokens', '65'], 1, /from 1 to 64/],
+    ['empty target', ['--text', 'Hi', '--target', ''], 1, /target is empty/],
+    ['too long', ['--text', 'a b '.repeat(200), '--target', ' c'], 1, /exceed the model's 256 positions/],
+    ['bad compat', ['--text', 'Hi', '--compat', 'transformers-interpret'], 2, /--compat only takes "captum" for --task text-generation/],
+  ] as const)('%s: exit %i and a message', async (_n, args, exit, message) => {
     const { code, err } = await cli([...base('gpt2-tiny'), ...args]);
-    expect(code).toBe(1);
+    expect(code).toBe(exit);
     expect(err).toMatch(message);
     expect(err).not.toMatch(/\n\s+at /);
   });
