@@ -197,7 +197,8 @@ test.describe('demo', () => {
           const top = row.map((s, j) => ({ s, j })).sort((a, b) => Math.abs(b.s) - Math.abs(a.s)).slice(0, 3);
           for (const { s, j } of top) expect(Math.sign(ours[i]?.[j] ?? 0), `target ${i}, prompt token ${j}`).toBe(Math.sign(s));
         });
-        await expect(page.locator('gradscope-explain gradscope-generation .gs-target')).toHaveCount((ref.target_ids as number[]).length);
+        // One row (captum table view) or one selectable token (per-task view) per generated token.
+        await expect(page.locator('gradscope-explain gradscope-generation .gs-target, gradscope-explain gradscope-table tbody tr')).toHaveCount((ref.target_ids as number[]).length);
         gpuNumbers = ours.flat();
       } else {
         expectSignsMatch(t.task, ref, gpu);
