@@ -20,12 +20,12 @@ import { Explainer } from '../core/explainer.js';
 import { LoadedModel } from '../core/loaded-model.js';
 import { argmax, softmax } from '../core/math.js';
 import { rowsPerRun } from '../core/memory.js';
-import { checkCommon } from '../core/options.js';
+import { checkOneOf, checkOptionKeys, checkOptions } from '../core/options.js';
 import { withSteps, type StepsMeasure } from '../core/steps.js';
-import { checkCustomLabels, configLabels, labelName, resolveTarget, type LabelSource } from '../core/target.js';
-import { checkNoiseTunnel, type ImageExplainerInit, type ImageExplainOptions, type ImageInput, type NoiseTunnelSettings } from './image-options.js';
+import { checkCustomLabels, checkLabelCount, labelName, modelLabels, resolveTarget, type LabelSource } from '../core/target.js';
+import { checkNoiseTunnel, IMAGE_LOAD_OPTION_KEYS, IMAGE_OPTION_KEYS, type ImageExplainerInit, type ImageExplainOptions, type ImageInput, type NoiseTunnelSettings } from './image-options.js';
 import { expectedShape, toPixelValues } from './pixel-values.js';
-import { loadImagePreprocessor, type ImagePreprocessor } from './preprocess.js';
+import { IMAGE_RESIZES, loadImagePreprocessor, type ImagePreprocessor } from './preprocess.js';
 
 export type { ImageExplainerInit, ImageExplainOptions, ImageInput, PixelValuesInput } from './image-options.js';
 
@@ -94,8 +94,7 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
         { code: 'wrong-model-kind' },
       );
     }
-    const fromConfig = configLabels(model.config);
-    this.configLabels = customLabels ? checkCustomLabels(customLabels, fromConfig.length) : fromConfig;
+    this.configLabels = modelLabels(model.config, customLabels, model.outputWidth);
   }
 
   /**
@@ -107,7 +106,9 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
    * const viaJs = await ImageClassificationExplainer.fromPretrained('./models/vit', { resize: 'transformers' });
    * ```
    */
-  static async fromPretrained(modelIdOrPath: string, init: ImageExplainerInit = {}): Promise<ImageClassificationExplainer> {
+  static async fromPretrained(modelIdOrPath: string, options?: ImageExplainerInit | null): Promise<ImageClassificationExplainer> {
+    const init = checkOptionKeys(options, IMAGE_LOAD_OPTION_KEYS, 'load options');
+    if (init.resize !== undefined) checkOneOf(init.resize, IMAGE_RESIZES, 'resize', 'bad-resize');
     const lo = { ...(init.localOnly === undefined ? {} : { localOnly: init.localOnly }), ...(init.resize === undefined ? {} : { resize: init.resize }) };
     const [model, pre] = await Promise.allSettled([LoadedModel.load(modelIdOrPath, init), loadImagePreprocessor(modelIdOrPath, lo)]);
     if (model.status === 'rejected') throw model.reason;
@@ -162,10 +163,12 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
    * const fromTensor = await explainer.explain({ pixelValues, shape: [1, 3, 224, 224] }, { attributionType: 'IG', index: 0 });
    * ```
    */
-  async explain(image: ImageInput, opts: ImageExplainOptions = {}): Promise<ImageClassificationResult> {
-    checkCommon(opts);
-    const type = opts.attributionType ?? 'IGNT';
-    if (type !== 'IG' && type !== 'IGNT') throw new InputError(`attributionType must be 'IG' or 'IGNT', got ${JSON.stringify(type)}.`, { code: 'bad-attribution-type' });
+  async explain(image: ImageInput, options?: ImageExplainOptions | null): Promise<ImageClassificationResult> {
+    const opts = checkOptions(options, IMAGE_OPTION_KEYS);
+    if (image === null || image === undefined) {
+      throw new InputError(`There is no image to explain (got ${String(image)}): pass an image (path, URL, Blob, element, ...) or { pixelValues }.`, { code: 'bad-input' });
+    }
+    const type = checkOneOf(opts.attributionType ?? 'IGNT', ['IG', 'IGNT'] as const, 'attributionType', 'bad-attribution-type');
     const nt = type === 'IGNT' ? checkNoiseTunnel(opts) : undefined;
     if (nt && opts.nSteps === 'auto') {
       throw new InputError("nSteps 'auto' applies to attributionType 'IG'; IGNT integrates each noisy copy with nStepsNoiseTunnel steps.", { code: 'bad-n-steps' });
@@ -178,9 +181,7 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
     const nClasses = logits.length / 2;
     const atInput = logits.subarray(0, nClasses);
     const labels = opts.customLabels ? checkCustomLabels(opts.customLabels, nClasses) : this.configLabels;
-    if (labels.length > 0 && labels.length !== nClasses) {
-      throw new ModelError(`The model outputs ${nClasses} logits but its config names ${labels.length} labels; pass customLabels with ${nClasses} names.`, { code: 'label-count-mismatch' });
-    }
+    checkLabelCount(labels.length, nClasses);
     const name = (i: number): string => labelName(labels, i);
     const predicted = argmax(atInput);
     const target = resolveTarget(opts, labels, nClasses, predicted);
