@@ -102,7 +102,8 @@ export function checkOptionKeys<T extends object>(opts: T | null | undefined, va
   if (typeof opts !== 'object' || Array.isArray(opts)) {
     throw new InputError(`The ${what} must be an object such as { nSteps: 50 }, got ${Array.isArray(opts) ? 'an array' : typeof opts}.`, { code: 'bad-options' });
   }
-  const unknown = Object.keys(opts).filter((k) => !valid.includes(k));
+  // A key set to undefined changes nothing (spreads such as { index: undefined } are common).
+  const unknown = Object.entries(opts).filter(([k, v]) => v !== undefined && !valid.includes(k)).map(([k]) => k);
   if (unknown.length > 0) {
     throw new InputError(
       `Unknown ${what === 'options' ? 'option' : `${what} key`}${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}. Valid keys: ${valid.join(', ')}.`,

@@ -111,7 +111,8 @@ export function labelIndex(labels: readonly string[], name: string): number {
 }
 
 /**
- * The class to explain: `index` when given, else `className`, else `predicted`.
+ * The class to explain: `index` when given (it wins over `className`, as in the original), else
+ * `className` (a label, or `LABEL_i` when the model has no labels), else `predicted`.
  *
  * @throws {InputError} `bad-index` (out of range) or `unknown-class-name`.
  *
@@ -130,9 +131,9 @@ export function resolveTarget(choice: TargetChoice, labels: readonly string[], n
       const got = typeof index === 'string' ? JSON.stringify(index) : String(index);
       throw new InputError(`index must be a whole number from 0 to ${nClasses - 1} (the model has ${nClasses} class${nClasses === 1 ? '' : 'es'}), got ${got}.`, { code: 'bad-index' });
     }
-    if (className !== undefined && labelIndex(names, className) !== index) {
-      throw new InputError(`index ${index} is class ${JSON.stringify(labelName(labels, index))}, but className asks for ${JSON.stringify(className)}; give one of them.`, { code: 'conflicting-target' });
-    }
+    // Both given: index wins, as in transformers-interpret (documented on every explainer's
+    // options); a className that names no class is still refused rather than ignored.
+    if (className !== undefined) labelIndex(names, className);
     return index;
   }
   if (className !== undefined) return labelIndex(names, className);
