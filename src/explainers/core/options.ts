@@ -14,15 +14,15 @@ import { InputError } from '../../errors.js';
 /** Options of every explain call. */
 export interface CommonExplainOptions {
   /**
-   * Integration steps (default 50). `'auto'`: Gauss-Legendre node counts 3, 5, 8, 13, ... until
+   * Integration steps (default 50; a whole number from 1 to {@link MAX_N_STEPS}). `'auto'`: Gauss-Legendre node counts 3, 5, 8, 13, ... until
    * the normalised word attributions are within `tolerance` (two counts agree, or geometric
    * convergence predicts it; see `attribution/auto-steps.ts`); the result's `autoSteps` says how
    * it stopped. Progress restarts with each count tried.
    */
   nSteps?: number | 'auto';
-  /** With `nSteps: 'auto'`: the max abs change of the normalised attributions accepted (default 1e-3). */
+  /** With `nSteps: 'auto'`: the max abs change of the normalised attributions accepted (default 1e-3; between 0 and 1). */
   tolerance?: number;
-  /** Rows per model run; unset: chosen to fit memory. Does not change results. */
+  /** Rows per model run (1 to {@link MAX_INTERNAL_BATCH_SIZE}); unset: chosen to fit memory. Does not change results. */
   internalBatchSize?: number | null;
   /** Quadrature rule (default 'gausslegendre', as captum). */
   method?: IntegrationMethod;

@@ -138,18 +138,10 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
   }
 
   /** The last result's fields, as the Python explainer's properties. */
-  get predictedClassIndex(): number | undefined {
-    return this.last?.predictedClassIndex;
-  }
-  get predictedClassName(): string | undefined {
-    return this.last?.predictedClassName;
-  }
-  get attributionClassIndex(): number | undefined {
-    return this.last?.attributionClassIndex;
-  }
-  get attributionClassName(): string | undefined {
-    return this.last?.attributionClassName;
-  }
+  get predictedClassIndex(): number | undefined { return this.last?.predictedClassIndex; }
+  get predictedClassName(): string | undefined { return this.last?.predictedClassName; }
+  get attributionClassIndex(): number | undefined { return this.last?.attributionClassIndex; }
+  get attributionClassName(): string | undefined { return this.last?.attributionClassName; }
 
   /**
    * Explains one image.

@@ -36,14 +36,10 @@ export const MULTI_LABEL_OPTION_KEYS = TEXT_OPTION_KEYS;
  */
 export class MultiLabelClassificationExplainer extends TextExplainer<MultiLabelResult> {
   /** The last result's word attributions per label. */
-  get wordAttributions(): Record<string, WordAttribution[]> | undefined {
-    return this.last?.wordAttributions;
-  }
+  get wordAttributions(): Record<string, WordAttribution[]> | undefined { return this.last?.wordAttributions; }
 
   /** The last result's sigmoid probability per label. */
-  get labelProbabilities(): Record<string, number> | undefined {
-    return this.last?.labelProbabilities;
-  }
+  get labelProbabilities(): Record<string, number> | undefined { return this.last?.labelProbabilities; }
 
   /** Explains one text for every label. Options apply to this call only. */
   async explain(text: string, options?: MultiLabelExplainOptions | null): Promise<MultiLabelResult> {

@@ -41,24 +41,16 @@ const END = 'end_logits';
  */
 export class QuestionAnsweringExplainer extends TextExplainer<QuestionAnsweringResult> {
   /** The last result's start and end attributions. */
-  get wordAttributions(): QuestionAnsweringResult['wordAttributions'] | undefined {
-    return this.last?.wordAttributions;
-  }
+  get wordAttributions(): QuestionAnsweringResult['wordAttributions'] | undefined { return this.last?.wordAttributions; }
 
   /** The last result's answer. */
-  get predictedAnswer(): string | undefined {
-    return this.last?.predictedAnswer;
-  }
+  get predictedAnswer(): string | undefined { return this.last?.predictedAnswer; }
 
   /** The last result's start position. */
-  get startPosition(): number | undefined {
-    return this.last?.startPosition;
-  }
+  get startPosition(): number | undefined { return this.last?.startPosition; }
 
   /** The last result's end position. */
-  get endPosition(): number | undefined {
-    return this.last?.endPosition;
-  }
+  get endPosition(): number | undefined { return this.last?.endPosition; }
 
   /**
    * Explains the answer to `question` in `context`. Options apply to this call only.

@@ -45,21 +45,11 @@ const EMBEDDING_TYPES: readonly EmbeddingType[] = ['word', 'position', 0, 1];
 /** Shared machinery of the sequence explainers. */
 abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificationResult> {
   /** The last result's fields, as the Python explainer's properties. */
-  get wordAttributions(): SequenceClassificationResult['wordAttributions'] | undefined {
-    return this.last?.wordAttributions;
-  }
-  get predictedClassIndex(): number | undefined {
-    return this.last?.predictedClassIndex;
-  }
-  get predictedClassName(): string | undefined {
-    return this.last?.predictedClassName;
-  }
-  get attributionClassIndex(): number | undefined {
-    return this.last?.attributionClassIndex;
-  }
-  get attributionClassName(): string | undefined {
-    return this.last?.attributionClassName;
-  }
+  get wordAttributions(): SequenceClassificationResult['wordAttributions'] | undefined { return this.last?.wordAttributions; }
+  get predictedClassIndex(): number | undefined { return this.last?.predictedClassIndex; }
+  get predictedClassName(): string | undefined { return this.last?.predictedClassName; }
+  get attributionClassIndex(): number | undefined { return this.last?.attributionClassIndex; }
+  get attributionClassName(): string | undefined { return this.last?.attributionClassName; }
 
   protected async explainRows(rows: TextInputs, opts: PairwiseExplainOptions, pairwise: boolean): Promise<SequenceClassificationResult> {
     const compat = opts.compat === 'transformers-interpret';

@@ -48,14 +48,10 @@ function tokenRows(data: Float32Array, T: number, C: number): Float32Array[] {
  */
 export class TokenClassificationExplainer extends TextExplainer<TokenClassificationResult> {
   /** The last result's explained tokens, by position. */
-  get wordAttributions(): TokenAttributionEntry[] | undefined {
-    return this.last?.wordAttributions;
-  }
+  get wordAttributions(): TokenAttributionEntry[] | undefined { return this.last?.wordAttributions; }
 
   /** The last result's predicted label of every token. */
-  get predictedLabels(): string[] | undefined {
-    return this.last?.predictedLabels;
-  }
+  get predictedLabels(): string[] | undefined { return this.last?.predictedLabels; }
 
   /**
    * Explains every token of `text` that is not ignored. Options apply to this call only.

@@ -79,14 +79,10 @@ function checkLabels(labels: unknown): string[] {
  */
 export class ZeroShotClassificationExplainer extends TextExplainer<ZeroShotResult> {
   /** The last result's word attributions per candidate label. */
-  get wordAttributions(): ZeroShotResult['wordAttributions'] | undefined {
-    return this.last?.wordAttributions;
-  }
+  get wordAttributions(): ZeroShotResult['wordAttributions'] | undefined { return this.last?.wordAttributions; }
 
   /** The last result's predicted label. */
-  get predictedLabel(): string | undefined {
-    return this.last?.predictedLabel;
-  }
+  get predictedLabel(): string | undefined { return this.last?.predictedLabel; }
 
   /**
    * Explains `text` against each candidate label. Options apply to this call only.
