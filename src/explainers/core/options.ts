@@ -70,7 +70,8 @@ function list(values: readonly unknown[]): string {
  */
 export function checkCount(value: unknown, name: string, min: number, max: number, code: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InputError(`${name} must be a whole number from ${min} to ${max.toLocaleString('en-US')}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}.`, { code });
+    const range = min === 1 ? `a positive integer (at most ${max.toLocaleString('en-US')})` : `an integer from ${min} to ${max.toLocaleString('en-US')}`;
+    throw new InputError(`${name} must be ${range}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}.`, { code });
   }
   return value;
 }
@@ -122,7 +123,7 @@ export function checkOptionKeys<T extends object>(opts: T | null | undefined, va
  * checkCommon({ nSteps: 0 }); // throws InputError, code 'bad-n-steps'
  */
 export function checkCommon(opts: CommonIntegrationOptions & Pick<CommonExplainOptions, 'compat' | 'truncation'>): void {
-  if (opts.nSteps !== undefined && opts.nSteps !== 'auto') checkCount(opts.nSteps, "nSteps (or 'auto')", 1, MAX_N_STEPS, 'bad-n-steps');
+  if (opts.nSteps !== undefined && opts.nSteps !== 'auto') checkCount(opts.nSteps, 'nSteps', 1, MAX_N_STEPS, 'bad-n-steps');
   // Checked even when nSteps is a count (where it is not used), so a NaN never waits to bite.
   if (opts.tolerance !== undefined && !(typeof opts.tolerance === 'number' && opts.tolerance > 0 && opts.tolerance < 1)) {
     throw new InputError(`tolerance must be a number between 0 and 1 (exclusive) such as 1e-3, got ${String(opts.tolerance)}.`, { code: 'bad-tolerance' });
@@ -131,7 +132,7 @@ export function checkCommon(opts: CommonIntegrationOptions & Pick<CommonExplainO
     checkCount(opts.internalBatchSize, 'internalBatchSize', 1, MAX_INTERNAL_BATCH_SIZE, 'bad-batch-size');
   }
   if (opts.method !== undefined && !isIntegrationMethod(opts.method)) {
-    checkOneOf(opts.method, INTEGRATION_METHODS, 'method', 'bad-method');
+    throw new InputError(`Unknown integration method ${JSON.stringify(opts.method) ?? String(opts.method)}. Use one of ${list(INTEGRATION_METHODS)}.`, { code: 'bad-method' });
   }
   if (opts.compat !== undefined) checkOneOf(opts.compat, COMPAT_VALUES, 'compat', 'bad-compat');
   if (opts.truncation !== undefined && typeof opts.truncation !== 'boolean') {
