@@ -142,7 +142,7 @@ describe('unknown option keys and values are refused, naming the valid ones', ()
 
   test.each([
     [{ compat: 'foo' }, 'bad-compat', "'transformers-interpret'"],
-    [{ method: 'bar' }, 'bad-method', `Unknown integration method "bar". Use one of 'gausslegendre'`],
+    [{ method: 'bar' }, 'bad-method', `Unknown integration method "bar". Use one of 'riemann_left'`],
     [{ embeddingType: 'foo' }, 'bad-embedding-type', '"word"'],
     [{ embeddingType: 'embeddings' }, 'bad-embedding-type', '"position"'],
     [{ truncation: 'yes' }, 'bad-truncation', 'true or false'],
@@ -266,18 +266,19 @@ describe('the config is checked where its labels are used', () => {
   });
 
   test.each([
-    ['null', null],
-    ['a list', [1, 2]],
-    ['a number', 5],
-    ['an object without model_type', { id2label: { 0: 'NEGATIVE', 1: 'POSITIVE' } }],
-  ])('a config.json that is %s', async (name, content) => {
+    ['null', null, 'null'],
+    ['a list', [1, 2], 'array'],
+    ['a number', 5, 'number'],
+    ['an object without model_type', { id2label: { 0: 'NEGATIVE', 1: 'POSITIVE' } }, 'model_type'],
+  ])('a config.json that is %s', async (name, content, phrase) => {
+    // The runtime refuses a file that is not an object; the explainer one that is no model config.
     const folder = withConfig('distilbert-sst2', `config-${name.replace(/\W/g, '-')}`, () => content);
-    await expectError(SequenceClassificationExplainer.fromPretrained(folder, init), ModelError, 'bad-config', 'model_type');
+    await expectError(SequenceClassificationExplainer.fromPretrained(folder, init), ModelError, 'invalid-config', phrase);
   });
 
   test('an id2label that is not a map of names', async () => {
     const folder = withConfig('distilbert-sst2', 'id2label-list', (c) => ({ ...c, id2label: 'NEGATIVE,POSITIVE' }));
-    await expectError(SequenceClassificationExplainer.fromPretrained(folder, init), ModelError, 'bad-config', 'id2label');
+    await expectError(SequenceClassificationExplainer.fromPretrained(folder, init), ModelError, 'invalid-config', 'id2label');
   });
 
   test('a 2-logit model without id2label stays a 2-class softmax (not one sigmoid)', async () => {

@@ -45,12 +45,12 @@ export function checkModelId(modelIdOrPath: unknown): asserts modelIdOrPath is s
  * A config.json that is not a model's config (`null`, a list, a number, or an object without
  * `model_type`) would silently turn a classifier into something else (no labels: one sigmoid).
  *
- * @throws {ModelError} (`code: 'bad-config'`).
+ * @throws {ModelError} (`code: 'invalid-config'`).
  */
 function checkConfig(config: unknown, id: string): void {
   const type = typeof config === 'object' && config !== null ? (config as { model_type?: unknown }).model_type : undefined;
   if (typeof type !== 'string' || type === '') {
-    throw new ModelError(`The config.json of "${id}" is not a model config (it has no "model_type"; is its content null or not an object?). Restore the model's own config.json.`, { code: 'bad-config' });
+    throw new ModelError(`The config.json of "${id}" is not a model config (it has no "model_type"; is its content null or not an object?). Restore the model's own config.json.`, { code: 'invalid-config' });
   }
 }
 

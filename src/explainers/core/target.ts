@@ -33,13 +33,13 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /**
  * The labels of a model config (its `id2label`, in index order; empty when absent).
  *
- * @throws {ModelError} (`code: 'bad-config'`) when `id2label` is not an object of strings.
+ * @throws {ModelError} (`code: 'invalid-config'`) when `id2label` is not an object of strings.
  */
 export function configLabels(config: unknown): string[] {
   const id2label = isPlainObject(config) ? config.id2label : undefined;
   if (id2label === undefined || id2label === null) return [];
   if (!isPlainObject(id2label) || Object.entries(id2label).some(([k, v]) => typeof v !== 'string' || !/^\d+$/.test(k))) {
-    throw new ModelError('config.json\'s id2label must map class indexes to names, e.g. {"0": "NEGATIVE", "1": "POSITIVE"}. Fix config.json, or pass customLabels.', { code: 'bad-config' });
+    throw new ModelError('config.json\'s id2label must map class indexes to names, e.g. {"0": "NEGATIVE", "1": "POSITIVE"}. Fix config.json, or pass customLabels.', { code: 'invalid-config' });
   }
   return labelList(id2label as Record<number, string>);
 }
@@ -63,7 +63,7 @@ export function checkLabelCount(nLabels: number, width: number | undefined): voi
  * The labels of a model: `custom` when given (checked to name every logit), else the config's
  * (checked against the logits `width` when it is known).
  *
- * @throws {InputError} `bad-custom-labels`; {@link ModelError} `bad-config` or `label-count-mismatch`.
+ * @throws {InputError} `bad-custom-labels`; {@link ModelError} `invalid-config` or `label-count-mismatch`.
  */
 export function modelLabels(config: unknown, custom: LabelSource | null | undefined, width: number | undefined): string[] {
   if (custom !== undefined && custom !== null) return checkCustomLabels(custom, width ?? configLabels(config).length);
