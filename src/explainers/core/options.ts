@@ -7,12 +7,22 @@
  *
  * @module
  */
+import { checkAlgorithm, type AlgorithmOptions } from '../../attribution/gradient-methods.js';
 import type { IntegrationMethod } from '../../attribution/quadrature.js';
 import { INTEGRATION_METHODS, isIntegrationMethod } from '../../attribution/quadrature.js';
 import { InputError } from '../../errors.js';
+import type { StepsChoice } from './steps.js';
 
 /** Options of every explain call. */
-export interface CommonExplainOptions {
+export interface CommonExplainOptions extends AlgorithmOptions {
+  /**
+   * Measure the explanation against the model (forward passes only): adds `faithfulness`
+   * (comprehensiveness, sufficiency, tau-LOO; images: deletion/insertion AOPC). A task that
+   * cannot be evaluated throws `evaluate-unsupported` (see `core/evaluate.ts`).
+   */
+  evaluate?: boolean;
+  /** With `nSteps: 'auto'`: each intermediate node count's normalised attributions (see {@link StepsChoice.onRefine}). */
+  onRefine?: StepsChoice['onRefine'];
   /**
    * Integration steps (default 50; a whole number from 1 to {@link MAX_N_STEPS}). `'auto'`: Gauss-Legendre node counts 3, 5, 8, 13, ... until
    * the normalised word attributions are within `tolerance` (two counts agree, or geometric
@@ -41,6 +51,9 @@ export type CommonIntegrationOptions = Omit<CommonExplainOptions, 'compat' | 'tr
 /** Most integration steps a call may ask for: Gauss-Legendre nodes cost O(n^2) to compute. */
 export const MAX_N_STEPS = 10_000;
 
+/** Most SmoothGrad samples a call may ask for (each is one more pass over the path). */
+export const MAX_SMOOTHGRAD_SAMPLES = 1_000;
+
 /** Most rows per model run a call may ask for (each row is one copy of the input). */
 export const MAX_INTERNAL_BATCH_SIZE = 65_536;
 
@@ -49,7 +62,20 @@ export const MAX_INTERNAL_BATCH_SIZE = 65_536;
  * (e.g. `[...TEXT_OPTION_KEYS, 'index', 'className']`) and passes the list to
  * {@link checkOptions}; a new option is one more name in the list of the explainers that take it.
  */
-export const COMMON_OPTION_KEYS = ['nSteps', 'tolerance', 'internalBatchSize', 'method', 'signal', 'onProgress'] as const;
+export const COMMON_OPTION_KEYS = [
+  'nSteps',
+  'tolerance',
+  'internalBatchSize',
+  'method',
+  'signal',
+  'onProgress',
+  'onRefine',
+  'evaluate',
+  'algorithm',
+  'smoothGradSamples',
+  'smoothGradNoise',
+  'seed',
+] as const;
 
 /** The option keys of every text explain call: the common ones, `compat`, `truncation` and the embedding layer. */
 export const TEXT_OPTION_KEYS = [...COMMON_OPTION_KEYS, 'compat', 'truncation', 'embeddingType', 'onWarning'] as const;
@@ -144,6 +170,12 @@ export function checkCommon(opts: CommonIntegrationOptions & Pick<CommonExplainO
   if (opts.signal !== undefined && !(typeof opts.signal === 'object' && opts.signal !== null && typeof (opts.signal as { aborted?: unknown }).aborted === 'boolean')) {
     throw new InputError('signal must be an AbortSignal, e.g. new AbortController().signal.', { code: 'bad-options' });
   }
+  if (opts.evaluate !== undefined && typeof opts.evaluate !== 'boolean') {
+    throw new InputError(`evaluate must be true or false, got ${JSON.stringify(opts.evaluate)}.`, { code: 'bad-evaluate' });
+  }
+  // Each SmoothGrad sample is a full pass over the path: capped like the image noise tunnel's.
+  if (opts.smoothGradSamples !== undefined) checkCount(opts.smoothGradSamples, 'smoothGradSamples', 1, MAX_SMOOTHGRAD_SAMPLES, 'bad-smoothgrad-samples');
+  checkAlgorithm(opts);
 }
 
 /**

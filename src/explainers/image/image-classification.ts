@@ -21,6 +21,8 @@ import { LoadedModel } from '../core/loaded-model.js';
 import { argmax, softmax } from '../core/math.js';
 import { rowsPerRun } from '../core/memory.js';
 import { checkOneOf, checkOptionKeys, checkOptions } from '../core/options.js';
+import { requireEvaluable } from '../core/evaluate.js';
+import { evaluateImageFaithfulness } from './image-faithfulness.js';
 import { withSteps, type StepsMeasure } from '../core/steps.js';
 import { checkCustomLabels, checkLabelCount, labelName, modelLabels, resolveTarget, type LabelSource } from '../core/target.js';
 import { checkNoiseTunnel, IMAGE_LOAD_OPTION_KEYS, IMAGE_OPTION_KEYS, type ImageExplainerInit, type ImageExplainOptions, type ImageInput, type NoiseTunnelSettings } from './image-options.js';
@@ -157,6 +159,10 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
    */
   async explain(image: ImageInput, options?: ImageExplainOptions | null): Promise<ImageClassificationResult> {
     const opts = checkOptions(options, IMAGE_OPTION_KEYS);
+    requireEvaluable('image-classification', opts);
+    if (opts.algorithm !== undefined && opts.algorithm !== 'integrated-gradients') {
+      throw new InputError(`algorithm ${JSON.stringify(opts.algorithm)} is not available for images yet; images support integrated-gradients (attributionType IG or IGNT). Other algorithms work with the text explainers.`, { code: 'algorithm-unsupported' });
+    }
     if (image === null || image === undefined) {
       throw new InputError(`There is no image to explain (got ${String(image)}): pass an image (path, URL, Blob, element, ...) or { pixelValues }.`, { code: 'bad-input' });
     }
@@ -208,6 +214,9 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
     };
     if (delta !== undefined) result.delta = delta;
     if (auto) result.autoSteps = auto;
+    if (opts.evaluate === true) {
+      result.faithfulness = await evaluateImageFaithfulness(this.model, x, result.shape, result.attributions, target, opts.signal ? { signal: opts.signal } : {});
+    }
     this.last = result;
     return result;
   }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Algorithm } from '../../attribution/gradient-methods.js';
 import { isNoiseTunnelType, NOISE_TUNNEL_TYPES, type NoiseTunnelType } from '../../attribution/noise-tunnel.js';
 import type { IntegrationMethod } from '../../attribution/quadrature.js';
 import { checkCount, checkOneOf, COMMON_OPTION_KEYS, LOAD_OPTION_KEYS } from '../core/options.js';
@@ -25,7 +26,7 @@ export const MAX_STDEVS = 1_000;
 export const IMAGE_LOAD_OPTION_KEYS = [...LOAD_OPTION_KEYS, 'resize'] as const;
 
 /** The keys of {@link ImageExplainOptions}. */
-export const IMAGE_OPTION_KEYS = [...COMMON_OPTION_KEYS, 'attributionType', 'ntType', 'ntSamples', 'stdevs', 'nStepsNoiseTunnel', 'seed', 'index', 'className', 'customLabels'] as const;
+export const IMAGE_OPTION_KEYS = [...COMMON_OPTION_KEYS, 'attributionType', 'ntType', 'ntSamples', 'stdevs', 'nStepsNoiseTunnel', 'index', 'className', 'customLabels'] as const;
 
 /** Options given when an image explainer is created. */
 export interface ImageExplainerInit extends LoadModelOptions {
@@ -72,6 +73,10 @@ export interface ImageExplainOptions {
   seed?: number;
   /** Class to explain by index (wins over className). Default: the predicted class. */
   index?: number;
+  /** Only 'integrated-gradients' for images so far (other values: `algorithm-unsupported`). */
+  algorithm?: Algorithm;
+  /** Add `faithfulness`: deletion / insertion AOPC over 16x16 patches (forward passes only). */
+  evaluate?: boolean;
   /** Class to explain by name. Unknown names are an error listing the valid ones. */
   className?: string;
   /** Labels replacing the explainer's for this call (one per model output). */

@@ -11,6 +11,9 @@ import { sigmoid, oneHot } from '../core/math.js';
 import { textIntegratedGradientsSteps } from './text-steps.js';
 import { checkOptions, compatOf, integrationOptions, TEXT_OPTION_KEYS, type CommonExplainOptions } from '../core/options.js';
 import { TextExplainer } from './text-explainer.js';
+import { algorithmField, requireEvaluable } from '../core/evaluate.js';
+import { evaluateTextFaithfulness } from './text-faithfulness.js';
+import type { HeadSpec } from '../../autodiff/spec.js';
 
 /** Options of a multi-label explanation. */
 export interface MultiLabelExplainOptions extends CommonExplainOptions {
@@ -45,6 +48,7 @@ export class MultiLabelClassificationExplainer extends TextExplainer<MultiLabelR
   async explain(text: string, options?: MultiLabelExplainOptions | null): Promise<MultiLabelResult> {
     const opts = checkOptions(options, MULTI_LABEL_OPTION_KEYS);
     this.text.requireWords(text);
+    requireEvaluable('multi-label-classification', opts);
     requireHead(this.text, 'sequence', 'The multi-label explainer');
     const labels = this.text.labels;
     if (labels.length === 0) {
@@ -56,12 +60,13 @@ export class MultiLabelClassificationExplainer extends TextExplainer<MultiLabelR
     const n = labels.length;
 
     // One target per label: the one-hot masks select sigmoid(logits)[label] row by row.
+    const head: HeadSpec = { kind: 'classification', activation: 'sigmoid' };
     const { result: ig, autoSteps } = await textIntegratedGradientsSteps(
       this.text.model,
       {
         rows,
         cut,
-        head: { kind: 'classification', activation: 'sigmoid' },
+        head,
         targets: labels.map((_, i) => oneHot(n, i)),
         maskShape: [n],
         ...integrationOptions(opts),
@@ -74,8 +79,11 @@ export class MultiLabelClassificationExplainer extends TextExplainer<MultiLabelR
     // the attribution feeds it (in compat mode with its token types), which is alpha = 1 here.
     const logits = Object.values(ig.outputsAtInput)[0].data;
     const tokens = this.text.tokens(rows.inputIds);
+    const words = this.text.wordMapper([text], rows);
     const result: MultiLabelResult = {
       wordAttributions: {},
+      words: {},
+      texts: [text],
       rawAttributions: {},
       labelProbabilities: {},
       deltas: {},
@@ -83,10 +91,16 @@ export class MultiLabelClassificationExplainer extends TextExplainer<MultiLabelR
       inputIds: [...rows.inputIds],
       ...(autoSteps ? { autoSteps } : {}),
     };
+    Object.assign(result, algorithmField(opts));
+    if (opts.evaluate === true) {
+      const fs = await evaluateTextFaithfulness(this.text.model, rows, head, labels.map((_, i) => ({ mask: oneHot(n, i), scores: ig.targets[i].tokenSums })), opts.signal ? { signal: opts.signal } : {});
+      result.faithfulness = Object.fromEntries(labels.map((l, i) => [l, fs[i]]));
+    }
     labels.forEach((label, i) => {
       const t = ig.targets[i];
       const norm = normalizeAttributions(t.tokenSums);
       result.wordAttributions[label] = toWordAttributions(tokens, norm.normalized);
+      (result.words ??= {})[label] = words(norm.normalized);
       result.rawAttributions[label] = Array.from(norm.raw);
       result.labelProbabilities[label] = sigmoid(logits[i]);
       result.deltas[label] = t.delta;

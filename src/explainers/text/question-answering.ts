@@ -10,6 +10,8 @@ import { argmax, softmax } from '../core/math.js';
 import { textIntegratedGradientsSteps } from './text-steps.js';
 import { checkOptions, compatOf, integrationOptions, TEXT_OPTION_KEYS, type CommonExplainOptions } from '../core/options.js';
 import { TextExplainer } from './text-explainer.js';
+import { algorithmField, requireEvaluable } from '../core/evaluate.js';
+import { evaluateTextFaithfulness } from './text-faithfulness.js';
 
 /** Options of a question-answering explanation. */
 export interface QuestionAnsweringExplainOptions extends CommonExplainOptions {
@@ -61,6 +63,7 @@ export class QuestionAnsweringExplainer extends TextExplainer<QuestionAnsweringR
     const opts = checkOptions(options, QUESTION_ANSWERING_OPTION_KEYS);
     this.text.requireWords(question, 'question');
     this.text.requireWords(context, 'context');
+    requireEvaluable('question-answering', opts);
     requireHead(this.text, 'span', 'The question-answering explainer');
     const cut = resolveEmbeddingLayer(this.text, opts.embeddingType ?? 'embeddings', EMBEDDING_TYPES, opts.onWarning);
     const compat = compatOf(opts);
@@ -90,8 +93,11 @@ export class QuestionAnsweringExplainer extends TextExplainer<QuestionAnsweringR
     const endPosition = argmax(endLogits);
     const tokens = this.text.tokens(rows.inputIds);
     const [s, e] = ig.targets.map((t) => normalizeAttributions(t.tokenSums));
+    const words = this.text.wordMapper([question, context], rows);
     const result: QuestionAnsweringResult = {
       wordAttributions: { start: toWordAttributions(tokens, s.normalized), end: toWordAttributions(tokens, e.normalized) },
+      words: { start: words(s.normalized), end: words(e.normalized) },
+      texts: [question, context],
       rawAttributions: { start: Array.from(s.raw), end: Array.from(e.raw) },
       predictedAnswer: this.answer(rows.inputIds, startPosition, endPosition, compat.compat !== undefined),
       startPosition,
@@ -102,7 +108,19 @@ export class QuestionAnsweringExplainer extends TextExplainer<QuestionAnsweringR
       tokens,
       inputIds: [...rows.inputIds],
       ...(autoSteps ? { autoSteps } : {}),
+      ...algorithmField(opts),
     };
+    if (opts.evaluate === true) {
+      // p is the explained scalar itself: the max start (end) logit, whatever position it moves to.
+      const [fs, fe] = await evaluateTextFaithfulness(
+        this.text.model,
+        rows,
+        { kind: 'span-max', outputs: [START, END] },
+        [{ mask: Float32Array.of(1, 0), scores: ig.targets[0].tokenSums }, { mask: Float32Array.of(0, 1), scores: ig.targets[1].tokenSums }],
+        opts.signal ? { signal: opts.signal } : {},
+      );
+      result.faithfulness = { start: fs, end: fe };
+    }
     this.last = result;
     return result;
   }

@@ -15,6 +15,8 @@ import { textIntegratedGradientsSteps } from './text-steps.js';
 import { checkOptions, compatOf, integrationOptions, TEXT_OPTION_KEYS, type CommonExplainOptions } from '../core/options.js';
 import { checkLabelCount, labelName, resolveTarget } from '../core/target.js';
 import { TextExplainer } from './text-explainer.js';
+import { algorithmField, requireEvaluable } from '../core/evaluate.js';
+import { evaluateTextFaithfulness } from './text-faithfulness.js';
 
 /** Options of a sequence-classification explanation. */
 export interface SequenceExplainOptions extends CommonExplainOptions {
@@ -51,7 +53,8 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
   get attributionClassIndex(): number | undefined { return this.last?.attributionClassIndex; }
   get attributionClassName(): string | undefined { return this.last?.attributionClassName; }
 
-  protected async explainRows(rows: TextInputs, opts: PairwiseExplainOptions, pairwise: boolean): Promise<SequenceClassificationResult> {
+  protected async explainRows(rows: TextInputs, opts: PairwiseExplainOptions, pairwise: boolean, texts: string[]): Promise<SequenceClassificationResult> {
+    requireEvaluable(pairwise ? 'text-pair-classification' : 'text-classification', opts);
     const compat = opts.compat === 'transformers-interpret';
     const cut = resolveEmbeddingLayer(this.text, opts.embeddingType ?? 'word', EMBEDDING_TYPES, opts.onWarning);
     const ids: TextRows = rows;
@@ -80,6 +83,8 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
     const name = (i: number): string => labelName(this.text.labels, i);
     const result: SequenceClassificationResult = {
       wordAttributions: toWordAttributions(tokens, norm.normalized),
+      words: this.text.wordMapper(texts, rows)(norm.normalized),
+      texts,
       rawAttributions: Array.from(norm.raw),
       tokens,
       inputIds: [...rows.inputIds],
@@ -90,7 +95,13 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
       attributionClassName: name(target),
       delta: t.delta,
       ...(auto ? { autoSteps: auto } : {}),
+      ...algorithmField(opts),
     };
+    if (opts.evaluate === true) {
+      // The scores as computed (before flipSign): the ones that raise the explained probability.
+      const [f] = await evaluateTextFaithfulness(this.text.model, rows, head, [{ mask: oneHot(nLabels, target), scores: t.tokenSums }], opts.signal ? { signal: opts.signal } : {});
+      result.faithfulness = f;
+    }
     this.last = result;
     return result;
   }
@@ -125,7 +136,7 @@ export class SequenceClassificationExplainer extends SequenceExplainerBase {
     this.text.requireWords(text);
     requireHead(this.text, 'sequence', 'The text-classification explainer');
     const rows = this.text.fitLength(text, opts.truncation, (t) => buildSingleTextInputs(this.text.tokenizer, t, compatOf(opts)));
-    return this.explainRows(rows, opts, false);
+    return this.explainRows(rows, opts, false, [text]);
   }
 }
 
@@ -144,6 +155,6 @@ export class PairwiseSequenceClassificationExplainer extends SequenceExplainerBa
     this.text.requireWords(textPair, 'text pair');
     requireHead(this.text, 'sequence', 'The text-pair classification explainer');
     const rows = this.text.fitLength(text, opts.truncation, (t) => buildTextPairInputs(this.text.tokenizer, t, textPair, compatOf(opts)), 'text pair');
-    return this.explainRows(rows, opts, true);
+    return this.explainRows(rows, opts, true, [text, textPair]);
   }
 }

@@ -16,6 +16,8 @@ import { argmax, sigmoid, oneHot } from '../core/math.js';
 import { normalizedTokenSums, textIntegratedGradientsSteps } from './text-steps.js';
 import { checkOptions, compatOf, integrationOptions, TEXT_OPTION_KEYS, type CommonExplainOptions } from '../core/options.js';
 import { TextExplainer } from './text-explainer.js';
+import { algorithmField, requireEvaluable } from '../core/evaluate.js';
+import { evaluateTextFaithfulness } from './text-faithfulness.js';
 
 /** Options of a zero-shot explanation. */
 export interface ZeroShotExplainOptions extends CommonExplainOptions {
@@ -93,6 +95,7 @@ export class ZeroShotClassificationExplainer extends TextExplainer<ZeroShotResul
     const opts = checkOptions(options, ZERO_SHOT_OPTION_KEYS);
     this.text.requireWords(text);
     const candidates = checkLabels(labels);
+    requireEvaluable('zero-shot-classification', opts);
     requireHead(this.text, 'sequence', 'The zero-shot explainer');
     const entailment = entailmentIndex(this.text.labels);
     const nClasses = this.text.labels.length;
@@ -113,6 +116,9 @@ export class ZeroShotClassificationExplainer extends TextExplainer<ZeroShotResul
       tokens: [],
       inputIds: [],
       tokensByLabel: {},
+      texts: [text],
+      words: {},
+      hypotheses: {},
     };
     const entailmentLogits: number[] = [];
     const autos: (AutoStepsInfo | undefined)[] = [];
@@ -142,10 +148,20 @@ export class ZeroShotClassificationExplainer extends TextExplainer<ZeroShotResul
       const norm = normalizeAttributions(t.tokenSums, { end });
       const tokens = this.text.tokens(rows.inputIds);
       result.wordAttributions[label] = toWordAttributions(tokens, norm.normalized);
+      // Hypothesis words (segment 1) refer to hypotheses[label]; only tokens that have a score
+      // (compat cuts the scores at the end of the text) make words.
+      const scored = norm.normalized.length;
+      const words = this.text.wordMapper([text, hypotheses[k]], rows)(norm.normalized).filter((w) => w.tokens.every((i) => i < scored));
+      (result.words ??= {})[label] = words;
+      (result.hypotheses ??= {})[label] = hypotheses[k];
       result.rawAttributions[label] = Array.from(norm.raw);
       result.labelProbabilities[label] = t.fInput;
       result.deltas[label] = t.delta;
       (result.tokensByLabel ??= {})[label] = tokens;
+      if (opts.evaluate === true) {
+        const [f] = await evaluateTextFaithfulness(this.text.model, rows, { kind: 'classification', activation: 'softmax' }, [{ mask: oneHot(nClasses, entailment), scores: t.tokenSums }], { end, ...(opts.signal ? { signal: opts.signal } : {}) });
+        (result.faithfulness ??= {})[label] = f;
+      }
       if (k === 0) {
         result.tokens = tokens;
         result.inputIds = [...rows.inputIds];
@@ -160,6 +176,7 @@ export class ZeroShotClassificationExplainer extends TextExplainer<ZeroShotResul
     const total = sig.reduce((a, b) => a + b, 0);
     candidates.forEach((l, i) => (result.labelScores[l] = sig[i] / total));
     result.predictedLabel = candidates[argmax(sig)];
+    Object.assign(result, algorithmField(opts));
     const auto = mergeAutoSteps(autos);
     if (auto) result.autoSteps = auto;
     this.last = result;
