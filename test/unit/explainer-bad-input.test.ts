@@ -96,6 +96,7 @@ describe('limits on counts, checked before any work', () => {
     [{ nSteps: 'auto', tolerance: Number.NaN }, 'bad-tolerance', 'tolerance'],
     [{ nSteps: 'auto', tolerance: -1 }, 'bad-tolerance', 'tolerance'],
     [{ tolerance: 5 }, 'bad-tolerance', 'between 0 and 1'],
+    [{ algorithm: 'smoothgrad', smoothGradSamples: 1e9 }, 'bad-smoothgrad-samples', 'smoothGradSamples must be a positive integer (at most 1,000)'],
   ])('%o', async (opts, code, phrase) => {
     const ex = await sst2();
     await expectError(ex.explain('I love you', opts as object), InputError, code, phrase);
