@@ -71,6 +71,14 @@ function cdnConfig(): UserConfig {
       // is, so minify it fully.
       rolldownOptions: { output: { codeSplitting: false, minify: true } },
     },
+    // The explain worker (src/worker/explain.worker.ts) is its own bundle, emitted next to
+    // gradscope.js as explain.worker.js (the page finds it through import.meta.url). It holds ORT
+    // and transformers.js too, and finds the wasm from the wasmPaths the page sends it.
+    worker: {
+      format: 'es',
+      plugins: () => [keepOrtWasmExternal],
+      rolldownOptions: { output: { entryFileNames: '[name].js', codeSplitting: false, minify: true } },
+    },
   };
 }
 
