@@ -57,6 +57,8 @@ function cdnConfig(): UserConfig {
   const outDir = resolve(REPO, process.env.GRADSCOPE_CDN_OUT ?? 'dist/cdn');
   return {
     root: REPO,
+    // Relative: the worker's URL is resolved against gradscope.js itself, wherever it is hosted.
+    base: './',
     publicDir: false,
     plugins: [keepOrtWasmExternal, copyOrtFiles(REPO, outDir)],
     build: {
