@@ -47,7 +47,8 @@ function serveConfig(): UserConfig {
     // file, so there is one ORT module (one env) in the page.
     optimizeDeps: {
       exclude: ['onnxruntime-web'],
-      entries: ['demo/index.html', 'test/browser/pages/*.html'],
+      // The explain worker's imports too: found late, they would make vite reload the page.
+      entries: ['demo/index.html', 'test/browser/pages/*.html', 'bench/page/*.html', 'src/worker/explain.worker.ts'],
     },
   };
 }

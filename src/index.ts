@@ -61,5 +61,5 @@ export { pilResize, PilResample } from './runtime/pil-resize.js';
 export type { PilResampleFilter, Uint8Image, ResizedUint8Image, PilResizeOptions } from './runtime/pil-resize.js';
 export { pilPreprocessPlan, pilPreprocess } from './runtime/processor.js';
 export type { ImageResize, PilPreprocessPlan } from './runtime/processor.js';
-export { workerExplainer, configureExplainWorker } from './worker/client.js';
+export { workerExplainer, configureExplainWorker, clearModelCache } from './worker/client.js';
 export type { WorkerExplainerFn, WorkerExplainerInit, WorkerCallOptions, ExplainRuntime, RuntimeProgress, RuntimeStage, WorkerSettings } from './worker/client.js';

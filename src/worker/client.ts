@@ -19,6 +19,7 @@ import { collectTransferables } from './transfer.js';
 import { fromWireError } from './wire-error.js';
 
 export type { RuntimeProgress, RuntimeStage, WorkerSettings } from './protocol.js';
+export { clearModelCache } from './model-cache.js';
 
 /** Where the work runs: a worker the library owns (default in browsers), or the calling thread. */
 export type ExplainRuntime = 'worker' | 'main-thread';
@@ -81,10 +82,11 @@ export function configureExplainWorker(next: WorkerSettings): void {
 /** How long a cancelled run may take to stop between chunks before its worker is ended. */
 const CANCEL_GRACE_MS = 150;
 
-let warned = false;
+const warned = new Set<string>();
+/** Each distinct warning once per page (every worker sends the cross-origin isolation one). */
 function warnOnce(message: string): void {
-  if (warned) return;
-  warned = true;
+  if (warned.has(message)) return;
+  warned.add(message);
   console.warn(message);
 }
 
@@ -192,6 +194,10 @@ class WorkerLink {
   private onMessage(msg: FromWorker): void {
     if (msg.type === 'warning') {
       warnOnce(msg.message);
+      return;
+    }
+    if (msg.type === 'device') {
+      this.device = msg.device;
       return;
     }
     const p = this.pending.get(msg.id);
@@ -325,10 +331,8 @@ export async function workerExplainer<T extends ExplainerTask>(task: T, model: s
     const opts = (hasOptions ? last : {}) as Record<string, unknown> & WorkerCallOptions;
     return link.call(hasOptions ? args.slice(0, -1) : args, opts);
   };
-  return Object.assign(fn, {
-    runtime: 'worker' as const,
-    dispose: () => link.dispose(),
-  }, { get device() { return link.device; } }) as unknown as WorkerExplainerFn<T>;
+  Object.defineProperty(fn, 'device', { get: () => link.device, enumerable: true }); // changes after a lost WebGPU device
+  return Object.assign(fn, { runtime: 'worker' as const, dispose: () => link.dispose() }) as unknown as WorkerExplainerFn<T>;
 }
 
 /** Inputs before the options object, per task (the options object is the one after them). */

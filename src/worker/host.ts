@@ -6,10 +6,11 @@
  *
  * @module
  */
-import { InputError } from '../errors.js';
+import { BackendError, InputError } from '../errors.js';
 import { explainer, type ExplainerTask } from '../explainers/factory.js';
 import { importOrt, resolveDevice, type OrtModule, type ResolvedDevice } from '../runtime/ort.js';
 import { trackDownloads } from './fetch-progress.js';
+import { cacheModelDownloads } from './model-cache.js';
 import type { FromWorker, RuntimeProgress, ToWorker, WorkerSettings } from './protocol.js';
 import { collectTransferables } from './transfer.js';
 import { toWireError } from './wire-error.js';
@@ -25,7 +26,19 @@ type ExplainFn = (...args: unknown[]) => Promise<unknown>;
 interface Loaded {
   fn: ExplainFn & { explainer?: { dispose?: () => Promise<void> } };
   device: ResolvedDevice;
+  /** Rejects when the WebGPU device is lost (never settles otherwise, or on wasm). */
+  lost: Promise<never>;
+  /** Rejects `lost`. */
+  loseWith(err: unknown): void;
 }
+
+interface GpuDeviceLike {
+  lost: Promise<{ reason?: string; message?: string }>;
+  destroy(): void;
+}
+
+/** Messages onnxruntime and WebGPU give when the device went away under a run. */
+const DEVICE_LOST = /device (was )?lost|device was destroyed|lost the device|is associated with \[Device\]|GPUDevice|unmapped before mapping was resolved/i;
 
 /**
  * Serves requests on `scope` (a dedicated worker's `self`).
@@ -36,12 +49,15 @@ interface Loaded {
  */
 export function serveExplainWorker(scope: WorkerScope): void {
   let loaded: Promise<Loaded> | undefined;
+  let lastLoad: Extract<ToWorker, { type: 'load' }> | undefined;
+  let ortModule: OrtModule | undefined;
   const runs = new Map<number, AbortController>();
   /** The request whose progress is being reported (downloads and sessions count toward it). */
   let reporting: number | undefined;
   let warnedIsolation = false;
 
   const progress = (id: number, p: RuntimeProgress): void => scope.postMessage({ type: 'progress', id, progress: p });
+  cacheModelDownloads();
   trackDownloads(() => {
     const id = reporting;
     if (id === undefined) return undefined;
@@ -68,6 +84,7 @@ export function serveExplainWorker(scope: WorkerScope): void {
       }
     }
     watchSessionCreation(ort);
+    ortModule = ort;
     return ort;
   }
 
@@ -97,13 +114,57 @@ export function serveExplainWorker(scope: WorkerScope): void {
   }
 
   async function load(msg: Extract<ToWorker, { type: 'load' }>): Promise<Loaded> {
+    lastLoad = msg;
     await prepareOrt(msg.settings);
     const device = await resolveDevice(msg.options.device ?? 'auto');
     const fn = (await explainer(msg.task as ExplainerTask, msg.model, {
       ...msg.options,
       device,
     })) as unknown as Loaded['fn'];
-    return { fn, device };
+    let loseWith: (err: unknown) => void = () => undefined;
+    const lost = new Promise<never>((_, reject) => (loseWith = reject));
+    lost.catch(() => undefined); // observed by the runs that race it
+    return { fn, device, lost, loseWith };
+  }
+
+  /** The WebGPU device's `lost` rejects the model's `lost` (set up once the first session made the device). */
+  const watched = new WeakSet<object>();
+  async function watchDevice(ex: Loaded): Promise<void> {
+    if (ex.device !== 'webgpu' || !ortModule) return;
+    const dev = (await (ortModule.env.webgpu as { device?: unknown }).device) as GpuDeviceLike | undefined;
+    if (!dev || watched.has(dev)) return;
+    watched.add(dev);
+    void dev.lost.then((info) => {
+      if (disposing) return; // releasing the last session destroys the device on purpose
+      ex.loseWith(new BackendError(`The WebGPU device was lost (${info.reason ?? 'unknown'}: ${info.message ?? ''}).`, { code: 'webgpu-device-lost' }));
+    });
+  }
+  let disposing = false;
+
+  /** Whether a failed WebGPU run failed because the device went away (its `lost` settles within 200 ms). */
+  async function deviceWasLost(ex: Loaded, err: unknown): Promise<boolean> {
+    if (err instanceof BackendError && err.code === 'webgpu-device-lost') return true;
+    if (DEVICE_LOST.test(err instanceof Error ? err.message : String(err))) return true;
+    const lost = ex.lost.then(
+      () => false,
+      () => true,
+    );
+    return Promise.race([lost, new Promise<boolean>((r) => setTimeout(() => r(false), 200))]);
+  }
+
+  /**
+   * After a lost WebGPU device: the model is loaded again on wasm (a warning says so) and the
+   * call is run again there once.
+   */
+  async function fallBackToWasm(): Promise<Loaded> {
+    if (!lastLoad) throw new InputError('Nothing is loaded in this worker: load a model first.', { code: 'not-loaded' });
+    scope.postMessage({ type: 'warning', message: 'gradscope: the WebGPU device was lost during an explanation; the model was loaded again on wasm (CPU) and the explanation repeated there.' });
+    const again: Extract<ToWorker, { type: 'load' }> = { ...lastLoad, options: { ...lastLoad.options, device: 'wasm' } };
+    const pending = load(again);
+    loaded = pending;
+    const ex = await pending;
+    scope.postMessage({ type: 'device', device: ex.device });
+    return ex;
   }
 
   async function explain(msg: Extract<ToWorker, { type: 'explain' }>): Promise<void> {
@@ -116,11 +177,26 @@ export function serveExplainWorker(scope: WorkerScope): void {
       // Graphs are built (and sessions created) on the first call of each kind; the integrator's
       // first progress report ends that stage.
       progress(msg.id, { stage: 'build', fraction: null });
-      const result = await ex.fn(...msg.args, {
-        ...msg.options,
-        signal: controller.signal,
-        onProgress: (done: number, total: number) => progress(msg.id, { stage: 'explain', done, total, fraction: total > 0 ? done / total : null }),
-      });
+      const run = (on: Loaded): Promise<unknown> => {
+        void watchDevice(on);
+        const call = on.fn(...msg.args, {
+          ...msg.options,
+          signal: controller.signal,
+          onProgress: (done: number, total: number) => {
+            void watchDevice(on); // the device exists once the first session does
+            progress(msg.id, { stage: 'explain', done, total, fraction: total > 0 ? done / total : null });
+          },
+        });
+        // A run whose device went away may never settle: the loss ends it.
+        return Promise.race([call, on.lost]);
+      };
+      let result: unknown;
+      try {
+        result = await run(ex);
+      } catch (err) {
+        if (ex.device !== 'webgpu' || controller.signal.aborted || !(await deviceWasLost(ex, err))) throw err;
+        result = await run(await fallBackToWasm());
+      }
       scope.postMessage({ type: 'result', id: msg.id, result }, collectTransferables(result));
     } finally {
       runs.delete(msg.id);
@@ -153,9 +229,17 @@ export function serveExplainWorker(scope: WorkerScope): void {
       case 'cancel':
         runs.get(msg.id)?.abort();
         return;
+      case 'simulate-device-loss':
+        void (async () => {
+          const dev = ortModule ? ((await (ortModule.env.webgpu as { device?: unknown }).device) as GpuDeviceLike | undefined) : undefined;
+          dev?.destroy();
+          scope.postMessage({ type: 'disposed', id: msg.id });
+        })();
+        return;
       case 'dispose': {
         const pending = loaded;
         loaded = undefined;
+        disposing = true;
         void (async () => {
           try {
             await (await pending)?.fn.explainer?.dispose?.();

@@ -46,8 +46,6 @@ export interface WireError {
 export interface WorkerSettings {
   /** Where onnxruntime-web's .wasm/.mjs live (the CDN bundle's folder); unset: ORT's default. */
   wasmPaths?: string;
-  /** Keep model files in Cache Storage and built graphs in IndexedDB (default true). */
-  cache?: boolean;
 }
 
 /** Loader options that can cross to the worker (functions and signals stay on the page). */
@@ -63,12 +61,16 @@ export type ToWorker =
   | { type: 'load'; id: number; task: string; model: string; options: WireLoadOptions; settings: WorkerSettings }
   | { type: 'explain'; id: number; args: unknown[]; options: Record<string, unknown> }
   | { type: 'cancel'; id: number }
-  | { type: 'dispose'; id: number };
+  | { type: 'dispose'; id: number }
+  /** Destroys the worker's WebGPU device, as a driver reset or a lost GPU would (tests, diagnostics). */
+  | { type: 'simulate-device-loss'; id: number };
 
 /** Worker -> page. */
 export type FromWorker =
   | { type: 'progress'; id: number; progress: RuntimeProgress }
   | { type: 'loaded'; id: number; device: ResolvedDevice }
+  /** The model now runs on another device (the WebGPU device was lost). */
+  | { type: 'device'; device: ResolvedDevice }
   | { type: 'result'; id: number; result: unknown }
   | { type: 'error'; id: number; error: WireError }
   | { type: 'warning'; message: string }

@@ -3,11 +3,14 @@
  * that moves through every stage, and cancellation that takes effect at once and leaves the
  * explainer usable.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { callPage, expect, openPage, test } from './helpers.js';
 import type { api } from './pages/worker.js';
 
 type Api = typeof api;
 const TEXT = 'I love you, I like you';
+const FIXTURES = resolve(import.meta.dirname, '../fixtures/models');
 
 test.describe('explain worker', () => {
   test.beforeEach(async ({ page }) => {
@@ -47,5 +50,45 @@ test.describe('explain worker', () => {
     expect(r.chunksBeforeCancel).toBe(1);
     expect(r.cancelMs).toBeLessThan(250);
     expect(r.afterwards).toBeGreaterThan(0);
+  });
+
+  test('a WebGPU device lost during a call: the call completes on wasm with one warning', async ({ page, consoleLines: _ }) => {
+    const r = await callPage<Api, 'deviceLoss'>(page, 'worker', 'deviceLoss', 'distilbert-sst2', TEXT);
+    const wasm = await callPage<Api, 'explainText'>(page, 'worker', 'explainText', 'distilbert-sst2', TEXT, 64, 'worker');
+    expect(r.before).toBe('webgpu');
+    expect(r.after).toBe('wasm');
+    expect(r.warnings.filter((w) => w.includes('WebGPU device was lost'))).toHaveLength(1);
+    const a = r.result.wordAttributions;
+    const b = wasm.result.wordAttributions;
+    expect(a.length).toBe(b.length);
+    a.forEach(([, s], i) => expect(Math.abs(s - (b[i]?.[1] ?? NaN)), `token ${i}`).toBeLessThan(1e-5));
+  });
+
+  test('second visit: Hub model files come from Cache Storage; clearModelCache() empties it', async ({ page, consoleLines: _ }) => {
+    // A stand-in Hub: huggingface.co answered from the fixture folder, every request counted.
+    const hub: string[] = [];
+    await page.context().route('https://huggingface.co/**', (route) => {
+      const path = new URL(route.request().url()).pathname;
+      hub.push(path);
+      const m = /^\/gradscope-test\/([^/]+)\/resolve\/main\/(.+)$/.exec(path);
+      const file = m ? join(FIXTURES, m[1] ?? '', m[2] ?? '') : '';
+      if (!file || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
+      return route.fulfill({ status: 200, body: readFileSync(file), headers: { 'content-type': file.endsWith('.json') ? 'application/json' : 'application/octet-stream', 'access-control-allow-origin': '*' } });
+    });
+    const id = 'gradscope-test/distilbert-sst2';
+    const onnx = (): number => hub.filter((p) => p.endsWith('/onnx/model.onnx')).length;
+    await callPage<Api, 'clearModelCache'>(page, 'worker', 'clearModelCache');
+    const first = await callPage<Api, 'loadHub'>(page, 'worker', 'loadHub', id, TEXT);
+    expect(onnx(), hub.join('\n')).toBeGreaterThan(0);
+    const downloaded = hub.length;
+    await page.reload();
+    await page.waitForFunction(() => Boolean(window.__gradscopePages?.['worker']));
+    const second = await callPage<Api, 'loadHub'>(page, 'worker', 'loadHub', id, TEXT);
+    console.log(`Hub model load: first visit ${first.loadMs.toFixed(0)} ms (+ first call ${first.firstCallMs.toFixed(0)} ms), second visit ${second.loadMs.toFixed(0)} ms (+ ${second.firstCallMs.toFixed(0)} ms)`);
+    expect(hub.slice(downloaded), 'requests to the Hub on the second visit').toEqual([]);
+    expect(second.tokens).toBe(first.tokens);
+    expect(await callPage<Api, 'clearModelCache'>(page, 'worker', 'clearModelCache')).toBe(true);
+    await callPage<Api, 'loadHub'>(page, 'worker', 'loadHub', id, TEXT);
+    expect(onnx()).toBeGreaterThan(1);
   });
 });

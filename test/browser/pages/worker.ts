@@ -1,9 +1,19 @@
 // Test page for the explain worker (src/worker). Driven by ../worker.spec.ts.
-import { workerExplainer, type ExplainRuntime, type RuntimeProgress } from '../../../src/worker/client.js';
+import { clearModelCache, workerExplainer, type ExplainRuntime, type RuntimeProgress } from '../../../src/worker/client.js';
 import type { SequenceClassificationResult } from '../../../src/types.js';
 import { expose } from './expose.js';
 
 const MODELS = '/test/fixtures/models';
+
+/** Every worker the page starts, so a test can talk to the explain worker directly. */
+const workers: Worker[] = [];
+const NativeWorker = window.Worker;
+window.Worker = class extends NativeWorker {
+  constructor(url: string | URL, options?: WorkerOptions) {
+    super(url, options);
+    workers.push(this);
+  }
+};
 
 function brief(p: RuntimeProgress): string {
   return p.stage === 'download' ? `download ${p.file ?? ''} ${p.loaded ?? 0}/${p.bytes ?? '?'}` : `${p.stage} ${p.done ?? ''}/${p.total ?? ''}`;
@@ -50,6 +60,58 @@ export const api = {
     const again = await explain(text, { nSteps: 4 });
     await explain.dispose();
     return { errorName, cancelMs, chunksBeforeCancel: chunks, afterwards: again.wordAttributions.length };
+  },
+
+  /** Loads a Hub model in a fresh worker and explains once; the time of each part. */
+  async loadHub(id: string, text: string): Promise<{ loadMs: number; firstCallMs: number; tokens: number }> {
+    const t0 = performance.now();
+    const explain = await workerExplainer('text-classification', id, { device: 'wasm' });
+    const t1 = performance.now();
+    const r = await explain(text, { nSteps: 2 });
+    const t2 = performance.now();
+    await explain.dispose();
+    return { loadMs: t1 - t0, firstCallMs: t2 - t1, tokens: r.wordAttributions.length };
+  },
+
+  clearModelCache(): Promise<boolean> {
+    return clearModelCache();
+  },
+
+  /**
+   * WebGPU, then the device is destroyed while a call runs: the call still completes (on wasm,
+   * with one warning), and the explainer reports its new device.
+   */
+  async deviceLoss(model: string, text: string): Promise<{ before: string; after: string; result: SequenceClassificationResult; warnings: string[] }> {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...a: unknown[]) => {
+      warnings.push(a.map(String).join(' '));
+      warn(...a);
+    };
+    try {
+      const explain = await workerExplainer('text-classification', `${MODELS}/${model}`, { device: 'webgpu', localOnly: true });
+      const before = explain.device;
+      const worker = workers.at(-1);
+      if (!worker) throw new Error('no worker started');
+      await explain(text, { nSteps: 2 }); // sessions made: the device exists
+      let lost = false;
+      const result = await explain(text, {
+        nSteps: 64, // 32 chunks: the loss lands while chunks remain
+        internalBatchSize: 2,
+        compat: 'transformers-interpret',
+        onProgress: (done) => {
+          if (done > 0 && !lost) {
+            lost = true;
+            worker.postMessage({ type: 'simulate-device-loss', id: -1 });
+          }
+        },
+      });
+      const after = explain.device;
+      await explain.dispose();
+      return { before, after, result, warnings };
+    } finally {
+      console.warn = warn;
+    }
   },
 };
 
