@@ -11,7 +11,8 @@
  * @module
  */
 import { AbortError, BackendError, GradscopeError } from '../errors.js';
-import type { ExplainerFns, ExplainerTask } from '../explainers/factory.js';
+import type { ExplainerFns } from '../explainers/factory.js';
+import { findTask, type ExplainerTask } from '../explainers/tasks.js';
 import type { ResolvedDevice } from '../runtime/ort.js';
 import { isNode } from '../runtime/platform.js';
 import type { FromWorker, RuntimeProgress, ToWorker, WireLoadOptions, WorkerSettings } from './protocol.js';
@@ -335,10 +336,9 @@ export async function workerExplainer<T extends ExplainerTask>(task: T, model: s
   return Object.assign(fn, { runtime: 'worker' as const, dispose: () => link.dispose() }) as unknown as WorkerExplainerFn<T>;
 }
 
-/** Inputs before the options object, per task (the options object is the one after them). */
+/** Whether the call has an options object: the argument after the task's inputs (from the task registry). */
 function isOptionsObject(task: ExplainerTask, argCount: number): boolean {
-  const inputs = task === 'text-pair-classification' || task === 'zero-shot-classification' || task === 'question-answering' ? 2 : 1;
-  return argCount > inputs;
+  return argCount > (findTask(task)?.inputs.length ?? 1);
 }
 
 /** The same function shape, in-process (Node, or `runtime: 'main-thread'`). */

@@ -40,6 +40,8 @@ export interface WireError {
   name: string;
   code: string | undefined;
   message: string;
+  /** The thrown subclass's name when it is not the base class itself (`UnsupportedOpError`). */
+  subclass?: string;
 }
 
 /** Settings a page gives the worker before it loads anything. */

@@ -4,12 +4,18 @@
  *
  * @module
  */
-import { AbortError, BackendError, GradscopeError, InputError, ModelError } from '../errors.js';
+import { AbortError, BackendError, GradscopeError, InputError, InternalError, ModelError } from '../errors.js';
 import type { WireError } from './protocol.js';
 
 /** Plain data of an error, for `postMessage`. */
+/** The gradscope base class an error is an instance of (subclasses such as UnsupportedOpError map to theirs). */
+function kindOf(err: GradscopeError): string {
+  for (const C of [InputError, ModelError, BackendError, AbortError, InternalError]) if (err instanceof C) return C.name;
+  return 'GradscopeError';
+}
+
 export function toWireError(err: unknown): WireError {
-  if (err instanceof GradscopeError) return { name: err.name, code: err.code, message: err.message };
+  if (err instanceof GradscopeError) return { name: kindOf(err), code: err.code, message: err.message, ...(err.name !== kindOf(err) ? { subclass: err.name } : {}) };
   if (typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'AbortError') {
     return { name: 'AbortError', code: 'aborted', message: String((err as { message?: unknown }).message ?? 'aborted') };
   }
@@ -23,6 +29,12 @@ export function toWireError(err: unknown): WireError {
  * the original message.
  */
 export function fromWireError(w: WireError): GradscopeError {
+  const err = rebuild(w);
+  if (w.subclass) err.name = w.subclass; // e.g. 'UnsupportedOpError', still an instanceof ModelError
+  return err;
+}
+
+function rebuild(w: WireError): GradscopeError {
   const opts = w.code === undefined ? {} : { code: w.code };
   switch (w.name) {
     case 'InputError':
@@ -33,6 +45,9 @@ export function fromWireError(w: WireError): GradscopeError {
       return new BackendError(w.message, opts);
     case 'AbortError':
       return new AbortError(w.message, opts);
+    case 'InternalError':
+      // Its constructor frames the message; the worker already did.
+      return Object.assign(new InternalError('', opts), { message: w.message });
     case 'GradscopeError':
       return new GradscopeError(w.message, opts);
     default:

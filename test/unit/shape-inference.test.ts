@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { Graph, type Dim } from '../../src/onnx/ir.js';
 import { decodeModel, encodeModel } from '../../src/onnx/model-io.js';
-import { evalDim, inferShapes, type ShapeInfo } from '../../src/onnx/shape-inference.js';
+import { evalDim, inferShapes, type ShapeInfo } from '../../src/onnx/shape/infer.js';
 import { f32, i64 } from '../../src/onnx/tensor.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
