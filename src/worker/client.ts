@@ -104,9 +104,13 @@ function resolveModelPath(model: string): string {
 
 const has = (name: string): boolean => typeof (globalThis as Record<string, unknown>)[name] !== 'undefined';
 
-/** Page-side values a worker cannot receive: resolved or converted here. */
-async function portableArg(v: unknown): Promise<unknown> {
-  if (typeof v === 'string' && (v.startsWith('./') || v.startsWith('../'))) return v; // text, not a URL
+/**
+ * Page-side values a worker cannot receive, resolved or converted here: an image given as a
+ * relative URL is resolved against the page (the worker's own URL is elsewhere), elements
+ * become ImageBitmaps.
+ */
+async function portableArg(v: unknown, input: string | undefined): Promise<unknown> {
+  if (input === 'image' && typeof v === 'string' && typeof document !== 'undefined') return new URL(v, document.baseURI).href;
   if (v instanceof URL) return v.href;
   if ((has('HTMLImageElement') && v instanceof HTMLImageElement) || (has('HTMLCanvasElement') && v instanceof HTMLCanvasElement)) {
     if (v instanceof HTMLImageElement && !v.complete) await v.decode();
@@ -232,7 +236,8 @@ class WorkerLink {
     if (signal?.aborted) throw new AbortError('The operation was aborted by its AbortSignal.', { cause: signal.reason });
     await this.gate;
     await this.ready;
-    const portable = await Promise.all(args.map(portableArg));
+    const names = findTask(this.task)?.inputs ?? [];
+    const portable = await Promise.all(args.map((v, i) => portableArg(v, names[i])));
     if (signal?.aborted) throw new AbortError('The operation was aborted by its AbortSignal.', { cause: signal.reason });
     const id = this.nextId++;
     return new Promise<unknown>((resolve, reject) => {

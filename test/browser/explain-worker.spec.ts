@@ -8,7 +8,7 @@
  * The same page with `runtime="main-thread"` is measured too, as the "before" number.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -92,6 +92,10 @@ test.describe('<gradscope-explain> in a worker (CDN bundle)', () => {
 
   test('the worker file is emitted next to gradscope.js and loaded from there', () => {
     expect(existsSync(join(out, 'explain.worker.js'))).toBe(true);
+    // It holds no Node-only code and no inlined wasm (the .wasm file beside it is used).
+    const js = readFileSync(join(out, 'explain.worker.js'), 'utf8');
+    expect(js).not.toMatch(/from\s*["']node:|import\(["'](node:|onnxruntime-node|fs|sharp)["']\)|require\(["']/);
+    expect(js.length).toBeLessThan(4 * 2 ** 20);
   });
 
   /** Loads `path`, explains, and measures the main thread (long tasks by wall time; CPU time per task from a trace). */

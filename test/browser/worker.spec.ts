@@ -91,4 +91,16 @@ test.describe('explain worker', () => {
     await callPage<Api, 'loadHub'>(page, 'worker', 'loadHub', id, TEXT);
     expect(onnx()).toBeGreaterThan(1);
   });
+
+  test('image classification: a page-relative image URL, attributions back as a Float32Array equal to the main thread\'s', async ({ page, consoleLines: _ }) => {
+    const image = '../../fixtures/reference/test.png'; // relative to the page, not to the worker script
+    const w = await callPage<Api, 'explainImage'>(page, 'worker', 'explainImage', 'vit', image, 'worker');
+    const m = await callPage<Api, 'explainImage'>(page, 'worker', 'explainImage', 'vit', image, 'main-thread');
+    expect(w.isFloat32).toBe(true);
+    expect(w.length).toBe(w.shape.reduce((a, b) => a * b, 1));
+    expect(w.predicted).toBe(m.predicted);
+    expect(w.maxAbs).toBeGreaterThan(0);
+    expect(Math.abs(w.sum - m.sum)).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(m.sum)));
+    expect(Math.abs(w.maxAbs - m.maxAbs)).toBeLessThanOrEqual(1e-5 * m.maxAbs);
+  });
 });

@@ -62,6 +62,20 @@ export const api = {
     return { errorName, cancelMs, chunksBeforeCancel: chunks, afterwards: again.wordAttributions.length };
   },
 
+  /** Image classification with an image URL relative to this page; attributions summarised for JSON. */
+  async explainImage(model: string, image: string, runtime: ExplainRuntime): Promise<{ isFloat32: boolean; length: number; shape: number[]; sum: number; maxAbs: number; predicted: number }> {
+    const explain = await workerExplainer('image-classification', `${MODELS}/${model}`, { device: 'wasm', localOnly: true, runtime });
+    const r = await explain(image, { nSteps: 4, attributionType: 'IG' }); // plain IG: deterministic
+    await explain.dispose();
+    let sum = 0;
+    let maxAbs = 0;
+    for (const v of r.attributions) {
+      sum += v;
+      maxAbs = Math.max(maxAbs, Math.abs(v));
+    }
+    return { isFloat32: r.attributions instanceof Float32Array, length: r.attributions.length, shape: [...r.shape], sum, maxAbs, predicted: r.predictedClassIndex };
+  },
+
   /** Loads a Hub model in a fresh worker and explains once; the time of each part. */
   async loadHub(id: string, text: string): Promise<{ loadMs: number; firstCallMs: number; tokens: number }> {
     const t0 = performance.now();
