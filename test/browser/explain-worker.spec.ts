@@ -76,6 +76,7 @@ test.describe('<gradscope-explain> in a worker (CDN bundle)', () => {
     // One chunk of 1500 rows: cancelled while onnxruntime runs it (the worker is ended and restarted).
     '/one-chunk.html': pageHtml(`task="text-classification" model="/models/distilbert-sst2" device="wasm" n-steps="1500" options='{"internalBatchSize": 1500}' text="${TEXT}"`),
     '/missing.html': pageHtml(`task="text-classification" model="/models/no-such-model" device="wasm" text="${TEXT}"`),
+    '/missing-main-thread.html': pageHtml(`task="text-classification" model="/models/no-such-model" device="wasm" runtime="main-thread" text="${TEXT}"`),
   };
 
   test.beforeAll(async () => {
@@ -211,16 +212,18 @@ test.describe('<gradscope-explain> in a worker (CDN bundle)', () => {
     });
   }
 
-  test('one gradscope-error per failure', async ({ page, consoleLines: _ }) => {
-    await page.goto(`${server.origin}/missing.html`);
-    expect(await waitForStatus(page, ['error'])).toBe('error');
-    await page.waitForTimeout(300);
-    const errors = async (): Promise<PageLog['events']> => (await log(page)).events.filter((e) => e.type === 'gradscope-error');
-    expect((await errors()).map((e) => e.code)).toEqual(['model-not-found']);
-    // Explain retries the load: a second failure, a second event (not two).
-    await page.locator('gradscope-explain button[type="submit"]').click();
-    await page.waitForFunction(() => (window as unknown as { __log: PageLog }).__log.events.filter((e) => e.type === 'gradscope-error').length >= 2, undefined, { timeout: 60_000 });
-    await page.waitForTimeout(300);
-    expect((await errors()).map((e) => e.code)).toEqual(['model-not-found', 'model-not-found']);
-  });
+  for (const runtime of ['worker', 'main-thread'] as const) {
+    test(`one gradscope-error per failure (${runtime})`, async ({ page, consoleLines: _ }) => {
+      await page.goto(`${server.origin}/${runtime === 'worker' ? 'missing' : 'missing-main-thread'}.html`);
+      expect(await waitForStatus(page, ['error'])).toBe('error');
+      await page.waitForTimeout(300);
+      const errors = async (): Promise<PageLog['events']> => (await log(page)).events.filter((e) => e.type === 'gradscope-error');
+      expect((await errors()).map((e) => e.code)).toEqual(['model-not-found']);
+      // Explain retries the load: a second failure, a second event (not two).
+      await page.locator('gradscope-explain button[type="submit"]').click();
+      await page.waitForFunction(() => (window as unknown as { __log: PageLog }).__log.events.filter((e) => e.type === 'gradscope-error').length >= 2, undefined, { timeout: 60_000 });
+      await page.waitForTimeout(300);
+      expect((await errors()).map((e) => e.code)).toEqual(['model-not-found', 'model-not-found']);
+    });
+  }
 });
