@@ -129,6 +129,7 @@ interface Pending {
   resolve(v: unknown): void;
   reject(e: unknown): void;
   onProgress?: ((p: RuntimeProgress) => void) | undefined;
+  onRefine?: ((r: { nSteps: number; values: Float64Array }) => void) | undefined;
 }
 
 /** One worker holding one model; restarted when a run must be cut short or it crashes. */
@@ -211,6 +212,9 @@ class WorkerLink {
       case 'progress':
         p.onProgress?.(msg.progress);
         return;
+      case 'refine':
+        p.onRefine?.({ nSteps: msg.nSteps, values: msg.values });
+        return;
       case 'loaded':
         this.pending.delete(msg.id);
         p.resolve(msg.device);
@@ -233,6 +237,7 @@ class WorkerLink {
   async call(args: unknown[], options: Record<string, unknown> & WorkerCallOptions): Promise<unknown> {
     if (this.disposed) throw new GradscopeError('This explainer was disposed. Create a new one with workerExplainer().', { code: 'disposed' });
     const { signal, onProgress, onStatus } = options;
+    const onRefine = typeof options.onRefine === 'function' ? (options.onRefine as NonNullable<Pending['onRefine']>) : undefined;
     if (signal?.aborted) throw new AbortError('The operation was aborted by its AbortSignal.', { cause: signal.reason });
     await this.gate;
     await this.ready;
@@ -282,8 +287,9 @@ class WorkerLink {
           onStatus?.(p);
           if (p.stage === 'explain' && p.done !== undefined && p.total !== undefined) onProgress?.(p.done, p.total);
         },
+        onRefine,
       });
-      this.post({ type: 'explain', id, args: portable, options: stripFunctions(options) }, collectTransferables(portable));
+      this.post({ type: 'explain', id, args: portable, options: stripFunctions(options), refine: onRefine !== undefined }, collectTransferables(portable));
     });
   }
 

@@ -181,6 +181,7 @@ export function serveExplainWorker(scope: WorkerScope): void {
         void watchDevice(on);
         const call = on.fn(...msg.args, {
           ...msg.options,
+          ...(msg.refine ? { onRefine: ({ nSteps, values }: { nSteps: number; values: Float64Array }) => scope.postMessage({ type: 'refine', id: msg.id, nSteps, values }, [values.buffer]) } : {}),
           signal: controller.signal,
           onProgress: (done: number, total: number) => {
             void watchDevice(on); // the device exists once the first session does

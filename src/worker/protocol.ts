@@ -61,7 +61,8 @@ export interface WireLoadOptions {
 /** Page -> worker. */
 export type ToWorker =
   | { type: 'load'; id: number; task: string; model: string; options: WireLoadOptions; settings: WorkerSettings }
-  | { type: 'explain'; id: number; args: unknown[]; options: Record<string, unknown> }
+  /** `refine`: the page passed `onRefine` (progressive results): the worker forwards each refinement. */
+  | { type: 'explain'; id: number; args: unknown[]; options: Record<string, unknown>; refine?: boolean }
   | { type: 'cancel'; id: number }
   | { type: 'dispose'; id: number }
   /** Destroys the worker's WebGPU device, as a driver reset or a lost GPU would (tests, diagnostics). */
@@ -73,6 +74,8 @@ export type FromWorker =
   | { type: 'loaded'; id: number; device: ResolvedDevice }
   /** The model now runs on another device (the WebGPU device was lost). */
   | { type: 'device'; device: ResolvedDevice }
+  /** An intermediate `nSteps: 'auto'` refinement of a run whose page asked for them. */
+  | { type: 'refine'; id: number; nSteps: number; values: Float64Array }
   | { type: 'result'; id: number; result: unknown }
   | { type: 'error'; id: number; error: WireError }
   | { type: 'warning'; message: string }
