@@ -9,7 +9,7 @@ import type { HeadSpec } from '../../autodiff/spec.js';
 import { subgraph } from '../../autodiff/surgery.js';
 import { InputError, ModelError } from '../../errors.js';
 import { decodeModel, encodeModel, type OnnxModel } from '../../onnx/model-io.js';
-import type { Device } from '../../runtime/ort.js';
+import { assertDevice, type Device } from '../../runtime/ort.js';
 import { createSession, type ExternalDataFile, type Session } from '../../runtime/session.js';
 import { isRobertaLike } from '../text/inputs.js';
 import { loadConfig, loadModelBytes, type PretrainedConfig } from '../../runtime/transformers.js';
@@ -27,6 +27,31 @@ export interface LoadModelOptions {
    * true in the browser for models whose weights are stored outside the graph.
    */
   externalData?: boolean;
+}
+
+/**
+ * Throws unless `modelIdOrPath` is a non-empty string (a Hub id or a folder).
+ *
+ * @throws {InputError} (`code: 'bad-model-id'`).
+ */
+export function checkModelId(modelIdOrPath: unknown): asserts modelIdOrPath is string {
+  if (typeof modelIdOrPath !== 'string' || modelIdOrPath.trim() === '') {
+    const got = typeof modelIdOrPath === 'string' ? 'an empty string' : modelIdOrPath === null ? 'null' : typeof modelIdOrPath;
+    throw new InputError(`The model must be a Hub id (e.g. "Xenova/distilbert-base-uncased-finetuned-sst-2-english") or a local folder, got ${got}.`, { code: 'bad-model-id' });
+  }
+}
+
+/**
+ * A config.json that is not a model's config (`null`, a list, a number, or an object without
+ * `model_type`) would silently turn a classifier into something else (no labels: one sigmoid).
+ *
+ * @throws {ModelError} (`code: 'invalid-config'`).
+ */
+function checkConfig(config: unknown, id: string): void {
+  const type = typeof config === 'object' && config !== null ? (config as { model_type?: unknown }).model_type : undefined;
+  if (typeof type !== 'string' || type === '') {
+    throw new ModelError(`The config.json of "${id}" is not a model config (it has no "model_type"; is its content null or not an object?). Restore the model's own config.json.`, { code: 'invalid-config' });
+  }
 }
 
 /** Model types whose forward takes no position ids. */
@@ -56,11 +81,14 @@ export class LoadedModel {
    * const m = await LoadedModel.load('./models/distilbert-sst2', { device: 'wasm', localOnly: true });
    */
   static async load(modelIdOrPath: string, opts: LoadModelOptions = {}): Promise<LoadedModel> {
+    checkModelId(modelIdOrPath);
+    if (opts.device !== undefined) assertDevice(opts.device);
     const lo = opts.localOnly === undefined ? {} : { localOnly: opts.localOnly };
     opts.onProgress?.('load', 0);
     const bytesOpts = opts.externalData === undefined ? lo : { ...lo, externalData: opts.externalData };
     const [config, bytes] = await Promise.all([loadConfig(modelIdOrPath, lo), loadModelBytes(modelIdOrPath, bytesOpts)]);
     opts.onProgress?.('load', 1);
+    checkConfig(config, modelIdOrPath);
     return new LoadedModel(modelIdOrPath, config, decodeModel(bytes.model), bytes.externalData, opts.device ?? 'auto');
   }
 
@@ -96,6 +124,12 @@ export class LoadedModel {
   /** Names of the original graph's outputs. */
   get outputNames(): string[] {
     return this.onnx.graph.outputs.map((v) => v.name);
+  }
+
+  /** Class count of the first output (its last axis) when the graph declares it; undefined otherwise. */
+  get outputWidth(): number | undefined {
+    const d = this.onnx.graph.outputs[0]?.shape?.at(-1);
+    return typeof d === 'number' && d > 0 ? d : undefined;
   }
 
   /** Finds a cut point (typed error when the model has none of that kind). */
@@ -183,16 +217,9 @@ export class LoadedModel {
     const key = `${kind}|${JSON.stringify(head)}|${reduction}`;
     let gr = this.igGraphs.get(key);
     if (!gr) {
-      const cut = this.cut(kind);
-      try {
-        // A language model's logits and key/value caches are never read back from IG runs.
-        gr = buildIntegratedGradientsGraph(this.onnx, { cut: cut.tensor, head, reduction, ...(head.kind === 'causal-lm' ? { keepModelOutputs: false } : {}) });
-      } catch (cause) {
-        if (cause instanceof Error && cause.name === 'UnsupportedOpError') {
-          throw new ModelError(cause.message, { code: 'unsupported-op', cause });
-        }
-        throw cause;
-      }
+      // autodiff's UnsupportedOpError is already a ModelError (code 'unsupported-op', with .ops): it passes through as is.
+      // A language model's logits and key/value caches are never read back from IG runs.
+      gr = buildIntegratedGradientsGraph(this.onnx, { cut: this.cut(kind).tensor, head, reduction, ...(head.kind === 'causal-lm' ? { keepModelOutputs: false } : {}) });
       this.igGraphs.set(key, gr);
     }
     return gr;
