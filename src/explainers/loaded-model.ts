@@ -9,6 +9,7 @@ import type { HeadSpec } from '../autodiff/spec.js';
 import { subgraph } from '../autodiff/surgery.js';
 import { InputError, ModelError } from '../errors.js';
 import { decodeModel, encodeModel, type OnnxModel } from '../onnx/model-io.js';
+import type { ModelDtype } from '../runtime/model-files.js';
 import type { Device } from '../runtime/ort.js';
 import { createSession, type ExternalDataFile, type Session } from '../runtime/session.js';
 import { isRobertaLike } from './text/inputs.js';
@@ -27,6 +28,12 @@ export interface LoadModelOptions {
    * true in the browser for models whose weights are stored outside the graph.
    */
   externalData?: boolean;
+  /**
+   * Weight format to load, with transformers.js's names (`fp32`, `fp16`, `q8`, `int8`, `uint8`,
+   * `q4`, `q4f16`, `bnb4`). Default `'fp32'`. Quantized and fp16 files are explained through
+   * their dequantized / float32 function (see {@link LoadedModel.explained}).
+   */
+  dtype?: ModelDtype;
 }
 
 /** Model types whose forward takes no position ids. */
@@ -58,7 +65,7 @@ export class LoadedModel {
   static async load(modelIdOrPath: string, opts: LoadModelOptions = {}): Promise<LoadedModel> {
     const lo = opts.localOnly === undefined ? {} : { localOnly: opts.localOnly };
     opts.onProgress?.('load', 0);
-    const bytesOpts = opts.externalData === undefined ? lo : { ...lo, externalData: opts.externalData };
+    const bytesOpts = { ...lo, ...(opts.externalData === undefined ? {} : { externalData: opts.externalData }), ...(opts.dtype === undefined ? {} : { dtype: opts.dtype }) };
     const [config, bytes] = await Promise.all([loadConfig(modelIdOrPath, lo), loadModelBytes(modelIdOrPath, bytesOpts)]);
     opts.onProgress?.('load', 1);
     return new LoadedModel(modelIdOrPath, config, decodeModel(bytes.model), bytes.externalData, opts.device ?? 'auto');
