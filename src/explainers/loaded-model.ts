@@ -4,6 +4,7 @@
  * built once per model and reused for every call.
  */
 import { buildIntegratedGradientsGraph, type AttributionReduction, type IgGraph } from '../autodiff/ig-graph.js';
+import { decomposeModel, type ExplainedFunction } from '../autodiff/decompose/index.js';
 import { findCut, findEmbeddingGathers, type CutKind, type CutPoint } from '../autodiff/cut-points.js';
 import type { HeadSpec } from '../autodiff/spec.js';
 import { subgraph } from '../autodiff/surgery.js';
@@ -54,6 +55,13 @@ export class LoadedModel {
     readonly onnx: OnnxModel,
     readonly externalData: ExternalDataFile[],
     readonly device: Device,
+    /**
+     * Which function attributions and deltas describe: the file's own (`'as-shipped'`), the
+     * float network with the file's dequantized weights (`'dequantized'`, quantized dtypes)
+     * or the fp16 network computed in float32 (`'float32'`). Predictions are always the
+     * file's own: {@link forward} runs it as shipped.
+     */
+    readonly explained: ExplainedFunction = 'as-shipped',
   ) {}
 
   /**
@@ -68,7 +76,10 @@ export class LoadedModel {
     const bytesOpts = { ...lo, ...(opts.externalData === undefined ? {} : { externalData: opts.externalData }), ...(opts.dtype === undefined ? {} : { dtype: opts.dtype }) };
     const [config, bytes] = await Promise.all([loadConfig(modelIdOrPath, lo), loadModelBytes(modelIdOrPath, bytesOpts)]);
     opts.onProgress?.('load', 1);
-    return new LoadedModel(modelIdOrPath, config, decodeModel(bytes.model), bytes.externalData, opts.device ?? 'auto');
+    const shipped = decodeModel(bytes.model);
+    // Quantized / fp16 / fused patterns become standard float ops once, here (never per step).
+    const d = decomposeModel(shipped, { externalData: bytes.externalData });
+    return new LoadedModel(modelIdOrPath, config, d.model, bytes.externalData, opts.device ?? 'auto', d.explained);
   }
 
   /** Model type from config.json (`bert`, `roberta`, ...). */
@@ -149,9 +160,18 @@ export class LoadedModel {
     return s;
   }
 
-  /** The model's own forward graph. */
+  /** The model's own forward graph, as shipped (quantized files run quantized): predictions. */
   forward(): Promise<Session> {
     return this.session('forward', () => this.onnx.source);
+  }
+
+  /**
+   * The forward of the explained function (see {@link explained}): F(x) and F(x') for the
+   * convergence delta. The shipped forward when the two are the same.
+   */
+  explainedForward(): Promise<Session> {
+    if (this.explained === 'as-shipped') return this.forward();
+    return this.session('forward-explained', () => this.onnx);
   }
 
   /**
