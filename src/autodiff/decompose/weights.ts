@@ -54,7 +54,8 @@ function rawBytes(t: ConstTensor, external: readonly ExternalData[]): Uint8Array
  */
 export function readWeight(t: ConstTensor, external: readonly ExternalData[] = []): Float32Array {
   const n = sizeOf(t.dims);
-  if (t.values) return Float32Array.from(t.values as ArrayLike<number | bigint>, (v) => Number(v));
+  // int8 tensors made in code hold their bytes in a Uint8Array.
+  if (t.values) return Float32Array.from(t.values as ArrayLike<number | bigint>, (v) => (t.dtype === 'int8' && Number(v) > 127 ? Number(v) - 256 : Number(v)));
   const raw = rawBytes(t, external);
   const name = t.proto?.name ?? '';
   const out = new Float32Array(n);
