@@ -20,7 +20,7 @@ import { cutAt } from '../../src/autodiff/surgery.js';
 import { ImageClassificationExplainer } from '../../src/explainers/image-classification.js';
 import { SequenceClassificationExplainer } from '../../src/explainers/sequence-classification.js';
 import { decodeModel, encodeModel, type OnnxModel } from '../../src/onnx/model-io.js';
-import { f32, readFloat32 } from '../../src/onnx/tensor.js';
+import { f32 } from '../../src/onnx/tensor.js';
 import { cloneGraph } from '../../src/autodiff/surgery.js';
 import { FIXTURES_DIR } from './text-reference-fixtures.js';
 
