@@ -11,7 +11,7 @@
  * (monomials are sorted), so equal expressions get equal strings and broadcasting can compare
  * dims with `===`.
  */
-import { attrInt, attrInts, type Dim, type Graph, type Node, type TensorType } from './ir.js';
+import { attrInt, attrInts, attrString, type Dim, type Graph, type Node, type TensorType } from './ir.js';
 import { onnx } from './proto.js';
 import { dtypeFromOnnx, readNumbers, sizeOf, type ConstTensor, type DType } from './tensor.js';
 
@@ -791,6 +791,21 @@ function transposeRule(c: RuleCtx): void {
   c.set(0, c.dtype(0), perm.map((p) => s[p]), v && dims ? transposeFlat(v, dims, perm) : undefined);
 }
 
+/** Einsum with explicit letters (no ellipsis): each output letter takes its dim from an operand. */
+function einsumRule(c: RuleCtx): void {
+  const eq = attrString(c.node, 'equation', '').replace(/\s+/g, '');
+  const [lhs, rhs] = eq.split('->');
+  const terms = lhs.split(',');
+  const dims = new Map<string, Dim>();
+  terms.forEach((t, i) => {
+    const s = c.shape(i);
+    if (s && s.length === t.length) [...t].forEach((ch, k) => dims.set(ch, typeof dims.get(ch) === 'number' ? (dims.get(ch) as Dim) : s[k]));
+  });
+  const out = rhs ?? [...new Set(lhs.replace(/,/g, ''))].filter((ch) => lhs.split(ch).length === 2).sort().join('');
+  const known = !eq.includes('.') && [...out].every((ch) => dims.has(ch));
+  c.set(0, c.dtype(0), known ? [...out].map((ch) => dims.get(ch) as Dim) : undefined);
+}
+
 function matmulRule(c: RuleCtx): void {
   const a = c.shape(0);
   const b = c.shape(1);
@@ -1175,7 +1190,7 @@ const RULES: Record<string, Rule> = {
   TopK: topKRule,
   NonZero: (c) => c.set(0, 'int64', c.shape(0) ? [c.shape(0)?.length ?? 0, c.sym.fresh()] : undefined),
   Constant: constantRule,
-  Einsum: (c) => c.set(0, c.dtype(0), undefined),
+  Einsum: einsumRule,
 };
 
 for (const op of ['Add', 'Sub', 'Mul', 'Div', 'Mod', 'Max', 'Min']) RULES[op] = elementwise(firstDtype, intOnly(arith[op]));
