@@ -1,5 +1,5 @@
 /**
- * Gradient checks of the activation, smooth-reduction, Einsum and Trilu backward rules against
+ * Gradient checks of the activation, smooth-reduction, Einsum, Trilu and Pad reflect / edge backward rules against
  * float64 finite differences (rule and builder modes, and symbolic dims). Float64 forwards are
  * written here for ops ORT's CPU EP runs on float32 only.
  * Tolerance: |g - fd| <= TOL * (1 + |fd|), TOL = 1e-5 (float32 graph, float64 FD), as for the
@@ -46,6 +46,9 @@ const CASES: [string, GradCase][] = [
   ['Einsum transpose ij->ji', { op: 'Einsum', opset: 12, attrs: { equation: 'ij->ji' }, inputs: [{ name: 'x', dims: [3, 4] }] }],
   ['Trilu lower, k = 1', { op: 'Trilu', attrs: { upper: 0 }, inputs: [{ name: 'x', dims: [2, 4, 4] }, { name: 'k', dims: [], data: [1], dtype: 'int64', constant: true }] }],
   ['Trilu upper', { op: 'Trilu', inputs: [{ name: 'x', dims: [3, 5] }] }],
+  ['Pad reflect [2,3,5] pads (0,1,2)/(0,2,1)', { op: 'Pad', attrs: { mode: 'reflect' }, inputs: [{ name: 'x', dims: [2, 3, 5] }, { name: 'pads', dims: [6], data: [0, 1, 2, 0, 2, 1], dtype: 'int64', constant: true }] }],
+  ['Pad edge [2,3,5] pads (1,0,3)/(0,2,1)', { op: 'Pad', attrs: { mode: 'edge' }, inputs: [{ name: 'x', dims: [2, 3, 5] }, { name: 'pads', dims: [6], data: [1, 0, 3, 0, 2, 1], dtype: 'int64', constant: true }] }],
+  ['Pad reflect with axes (opset 18)', { op: 'Pad', opset: 18, attrs: { mode: 'reflect' }, inputs: [{ name: 'x', dims: [2, 4, 4] }, { name: 'pads', dims: [4], data: [1, 2, 2, 1], dtype: 'int64', constant: true }, { name: '', dims: [] }, { name: 'axes', dims: [2], data: [1, -1], dtype: 'int64', constant: true }] }],
 ];
 
 describeRuleChecks('activation, smooth reduction, Einsum and Trilu backward rules vs float64 finite differences', CASES, { tol: TOL });

@@ -10,6 +10,7 @@ import { einsumRules } from './einsum.js';
 import { elementwiseRules } from './elementwise.js';
 import { matmulRules } from './matmul.js';
 import { normalizationRules } from './normalization.js';
+import { padModeRules } from './pad-modes.js';
 import { reduceRules } from './reduce.js';
 import { smoothReduceRules } from './reduce-smooth.js';
 import { shapeRules } from './shape.js';
@@ -27,6 +28,8 @@ export const vjpRules: Record<string, VjpRule> = {
   ...smoothReduceRules,
   ...einsumRules,
   ...triangularRules,
+  // After shapeRules: handles reflect / edge and hands constant Pad back to shape.ts.
+  ...padModeRules,
 };
 
 /**
