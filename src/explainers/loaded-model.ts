@@ -4,6 +4,7 @@
  * built once per model and reused for every call.
  */
 import { buildIntegratedGradientsGraph, type AttributionReduction, type IgGraph } from '../autodiff/ig-graph.js';
+import { freeBatchAxis } from '../autodiff/decompose/batch.js';
 import { decomposeModel, type ExplainedFunction } from '../autodiff/decompose/index.js';
 import { findCut, findEmbeddingGathers, type CutKind, type CutPoint } from '../autodiff/cut-points.js';
 import type { HeadSpec } from '../autodiff/spec.js';
@@ -62,6 +63,8 @@ export class LoadedModel {
      * file's own: {@link forward} runs it as shipped.
      */
     readonly explained: ExplainedFunction = 'as-shipped',
+    /** The shipped graph with its batch axis freed, when the file fixed it to 1. */
+    private readonly shippedFreed?: OnnxModel,
   ) {}
 
   /**
@@ -76,10 +79,12 @@ export class LoadedModel {
     const bytesOpts = { ...lo, ...(opts.externalData === undefined ? {} : { externalData: opts.externalData }), ...(opts.dtype === undefined ? {} : { dtype: opts.dtype }) };
     const [config, bytes] = await Promise.all([loadConfig(modelIdOrPath, lo), loadModelBytes(modelIdOrPath, bytesOpts)]);
     opts.onProgress?.('load', 1);
-    const shipped = decodeModel(bytes.model);
+    const decoded = decodeModel(bytes.model);
+    // A batch fixed to 1 at export is freed (exactly): every run feeds several rows.
+    const shipped = freeBatchAxis(decoded);
     // Quantized / fp16 / fused patterns become standard float ops once, here (never per step).
     const d = decomposeModel(shipped, { externalData: bytes.externalData });
-    return new LoadedModel(modelIdOrPath, config, d.model, bytes.externalData, opts.device ?? 'auto', d.explained);
+    return new LoadedModel(modelIdOrPath, config, d.model, bytes.externalData, opts.device ?? 'auto', d.explained, shipped === decoded ? undefined : shipped);
   }
 
   /** Model type from config.json (`bert`, `roberta`, ...). */
@@ -162,7 +167,7 @@ export class LoadedModel {
 
   /** The model's own forward graph, as shipped (quantized files run quantized): predictions. */
   forward(): Promise<Session> {
-    return this.session('forward', () => this.onnx.source);
+    return this.session('forward', () => this.shippedFreed ?? this.onnx.source);
   }
 
   /**
