@@ -8,6 +8,7 @@ import { GradscopeError, InputError } from '../errors.js';
 import { runTask, TASKS, type CliOptions } from './tasks.js';
 import { toJson } from './json.js';
 import { IMAGE_CLI_OPTIONS, IMAGE_USAGE, parseImageCliOptions } from './image-task.js';
+import { parseDtype } from '../runtime/model-files.js';
 
 const USAGE = `Usage: gradscope explain --task <task> --model <folder | hub id> [options]
 
@@ -24,6 +25,7 @@ Integration:  [--embedding-type word|position|embeddings (QA)] [--n-steps N|auto
               [--flip-sign] [--compat transformers-interpret] [--truncation]
 ${IMAGE_USAGE}
 Runtime:      [--device auto|cpu|wasm|webgpu] [--local-only]
+              [--dtype fp32|fp16|q8|int8|uint8|q4|q4f16|bnb4]  (which onnx/model*.onnx; default fp32)
 Output:       [--format json|html] [--out FILE]
 `;
 
@@ -76,6 +78,7 @@ function parse(argv: string[]): { command: string | undefined; help: boolean; op
       truncation: { type: 'boolean' },
       device: { type: 'string' },
       'local-only': { type: 'boolean' },
+      dtype: { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
       labels: { type: 'string' },
@@ -125,6 +128,7 @@ function parse(argv: string[]): { command: string | undefined; help: boolean; op
     truncation: values.truncation ?? false,
     device: values.device ?? 'auto',
     localOnly: values['local-only'] ?? false,
+    dtype: parseDtype(values.dtype),
     format: values.format ?? 'json',
     out: values.out,
     labels: list(values.labels),

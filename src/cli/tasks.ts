@@ -13,6 +13,7 @@ import type { ExplanationResult } from '../types.js';
 import { assertDevice } from '../runtime/ort.js';
 import type { Explainer } from '../explainers/explainer-base.js';
 import { EXPLAINER_TASKS } from '../explainers/factory.js';
+import type { ModelDtype } from '../runtime/model-files.js';
 
 /** Tasks the CLI runs: the factory's. */
 export const TASKS = EXPLAINER_TASKS;
@@ -36,6 +37,8 @@ export interface CliOptions {
   truncation: boolean;
   device: string;
   localOnly: boolean;
+  /** Weight format (`--dtype`); default fp32. */
+  dtype?: ModelDtype;
   format: string;
   out?: string | undefined;
   /** zero-shot-classification: candidate labels (`--labels a,b,c`). */
@@ -103,7 +106,7 @@ export async function runTask(o: CliOptions): Promise<TaskOutput> {
   if (!o.task) throw new InputError(`--task is required (one of ${TASKS.join(', ')}).`, { code: 'missing-option' });
   need(o.model, 'model', o.task);
   assertDevice(o.device);
-  const init = { device: o.device, localOnly: o.localOnly };
+  const init = { device: o.device, localOnly: o.localOnly, ...(o.dtype ? { dtype: o.dtype } : {}) };
   const target = { ...(o.index !== undefined ? { index: o.index } : {}), ...(o.className !== undefined ? { className: o.className } : {}) };
   switch (o.task) {
     case 'text-classification':
