@@ -68,13 +68,14 @@ export function isLocalModelPath(model: string): boolean {
   return model.startsWith('/') || model.startsWith('./') || model.startsWith('../');
 }
 
-async function loadExplainer(task: string, model: string, device: string, localOnly: boolean, onProgress: (fraction: number) => void): Promise<LoadedExplainer> {
+async function loadExplainer(task: string, model: string, device: string, localOnly: boolean, dtype: string, onProgress: (fraction: number) => void): Promise<LoadedExplainer> {
   // Lazy: importing the elements (e.g. for static pages of pre-computed results) must not
   // pull in ONNX Runtime and transformers.js.
-  const [{ explainer }, ort, { configureTransformers }] = await Promise.all([
+  const [{ explainer }, ort, { configureTransformers }, { parseDtype }] = await Promise.all([
     import('../src/explainers/factory.js'),
     import('../src/runtime/ort.js'),
     import('../src/runtime/transformers.js'),
+    import('../src/runtime/model-files.js'),
   ]);
   const assertDevice: (d: unknown) => asserts d is Device = ort.assertDevice;
   assertDevice(device);
@@ -85,6 +86,7 @@ async function loadExplainer(task: string, model: string, device: string, localO
   const fn = await explainer(task as Parameters<typeof explainer>[0], model, {
     device: resolved,
     localOnly,
+    dtype: parseDtype(dtype),
     onProgress: (_stage, fraction) => onProgress(fraction),
   });
   return { fn: fn as unknown as ExplainFn, device: resolved };
@@ -147,6 +149,7 @@ export class GradscopeExplain extends LitElement {
     task: { type: String, reflect: true },
     model: { type: String, reflect: true },
     device: { type: String, reflect: true },
+    dtype: { type: String, reflect: true },
     nSteps: {
       attribute: 'n-steps',
       converter: {
@@ -196,6 +199,12 @@ export class GradscopeExplain extends LitElement {
   model = '';
   /** `auto` (WebGPU when available, else wasm), `webgpu` or `wasm`. */
   device = 'auto';
+  /**
+   * Which ONNX file to load, with transformers.js's names: `fp32` (default, `model.onnx`),
+   * `fp16`, `q8` (`model_quantized.onnx`), `int8`, `uint8`, `q4`, `q4f16`, `bnb4`. Quantized and
+   * fp16 files are explained through their dequantized / float32 function.
+   */
+  dtype = 'fp32';
   /** Integration steps (default: the explainer's, 50), or `'auto'` (the count is chosen per input; see the result's `autoSteps`). */
   nSteps: number | 'auto' | undefined;
   /** Never touch the network, even for Hub ids (they must be under transformers.js's localModelPath). */
@@ -288,11 +297,11 @@ export class GradscopeExplain extends LitElement {
     if (changed.has('image') && this.image) this.setImageFile(undefined);
     // A result of another task or model would be misleading next to the new form.
     if ((changed.has('task') || changed.has('model')) && this._result !== undefined) this._clearResult();
-    if (['task', 'model', 'device', 'localOnly'].some((k) => changed.has(k))) this._startLoad();
+    if (['task', 'model', 'device', 'dtype', 'localOnly'].some((k) => changed.has(k))) this._startLoad();
   }
 
   private get _modelKey(): string {
-    return JSON.stringify([this.task, this.model, this.device, this._isLocalOnly]);
+    return JSON.stringify([this.task, this.model, this.device, this.dtype, this._isLocalOnly]);
   }
 
   private get _isLocalOnly(): boolean {
@@ -315,7 +324,7 @@ export class GradscopeExplain extends LitElement {
     this._setProgress({ stage: 'load', fraction: null });
     let pending = loaded.get(key);
     if (!pending) {
-      pending = loadExplainer(this.task, this.model, this.device, this._isLocalOnly, (fraction) => {
+      pending = loadExplainer(this.task, this.model, this.device, this._isLocalOnly, this.dtype, (fraction) => {
         // Loading reports only its start and end: show "busy" rather than a bar stuck at 0.
         if (this._loadKey === key) this._setProgress({ stage: 'load', fraction: fraction > 0 ? fraction : null });
       });
