@@ -19,7 +19,7 @@
  */
 import type { Dim, Graph, Node } from '../src/onnx/ir.js';
 import { attrInt } from '../src/onnx/ir.js';
-import { evalDim, inferShapes } from '../src/onnx/shape-inference.js';
+import { evalDim, inferShapes } from '../src/onnx/shape/infer.js';
 
 /** FLOPs of one graph run, by kind. */
 export interface FlopCount {

@@ -90,3 +90,34 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
     throw new AbortError('The operation was aborted by its AbortSignal.', { cause: signal.reason });
   }
 }
+
+/** Where in a graph an {@link InternalError} happened. */
+export interface InternalErrorOptions extends GradscopeErrorOptions {
+  /** Name of the graph node being processed. */
+  node?: string;
+  /** Its op type. */
+  op?: string;
+}
+
+/**
+ * A broken internal invariant: a bug in gradscope, not a problem with the caller's input.
+ * Code `'internal'`; names the graph node and op when there is one, so a report can point at it.
+ *
+ * @example
+ * throw new InternalError('gradient of output 1 was never consumed', { node: 'MatMul_3', op: 'MatMul' });
+ */
+export class InternalError extends GradscopeError {
+  /** Name of the node being processed, if any. */
+  readonly node?: string;
+  /** Its op type, if any. */
+  readonly op?: string;
+
+  constructor(message: string, options: InternalErrorOptions = {}) {
+    const { node, op, ...rest } = options;
+    const where = node !== undefined || op !== undefined ? ` at node "${node ?? '?'}" (${op ?? '?'})` : '';
+    super(`Internal error${where}: ${message}. This is a bug in gradscope: please report it with the model.`, { code: 'internal', ...rest });
+    this.name = 'InternalError';
+    this.node = node;
+    this.op = op;
+  }
+}

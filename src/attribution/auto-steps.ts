@@ -35,6 +35,7 @@
  * @module
  */
 
+import { InputError, InternalError } from '../errors.js';
 import { abortError } from './ig.js';
 
 /**
@@ -174,13 +175,13 @@ export async function autoSteps<R>(
   options: AutoStepsOptions = {},
 ): Promise<AutoStepsResult<R>> {
   const tolerance = options.tolerance ?? DEFAULT_AUTO_TOLERANCE;
-  if (!(tolerance > 0) || !Number.isFinite(tolerance)) throw new RangeError(`tolerance must be a positive number, got ${String(tolerance)}`);
+  if (!(tolerance > 0) || !Number.isFinite(tolerance)) throw new InputError(`tolerance must be a positive number, got ${String(tolerance)}`);
   const schedule = options.schedule ?? DEFAULT_AUTO_STEPS;
-  if (schedule.length < 2) throw new RangeError('the schedule needs at least two node counts to compare');
+  if (schedule.length < 2) throw new InputError('the schedule needs at least two node counts to compare');
   for (let i = 0; i < schedule.length; i++) {
     const n = schedule[i];
     if (!Number.isInteger(n) || n < 1 || (i > 0 && n <= schedule[i - 1])) {
-      throw new RangeError(`the schedule must be strictly increasing positive integers, got ${schedule.join(', ')}`);
+      throw new InputError(`the schedule must be strictly increasing positive integers, got ${schedule.join(', ')}`);
     }
   }
   const extrapolate = options.extrapolate ?? true;
@@ -216,6 +217,6 @@ export async function autoSteps<R>(
     previous = current;
   }
   // Unreachable: the schedule has at least two counts and the last one returns.
-  throw new Error('autoSteps: empty schedule');
+  throw new InternalError('autoSteps ran past the end of its schedule');
 }
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { InputError } from '../errors.js';
 
 /** A contiguous half-open range `[start, end)` of rows. */
 export interface ChunkRange {
@@ -31,16 +32,16 @@ export function splitIntoChunks(
   examplesPerStep = 1,
 ): ChunkRange[] {
   if (!Number.isInteger(total) || total < 0) {
-    throw new RangeError(`total must be a non-negative integer, got ${String(total)}`);
+    throw new InputError(`total must be a non-negative integer, got ${String(total)}`);
   }
   if (!Number.isInteger(examplesPerStep) || examplesPerStep < 1) {
-    throw new RangeError(`examplesPerStep must be a positive integer, got ${String(examplesPerStep)}`);
+    throw new InputError(`examplesPerStep must be a positive integer, got ${String(examplesPerStep)}`);
   }
   if (total === 0) return [];
   if (rowsPerChunk === undefined || rowsPerChunk === null) return [{ start: 0, end: total }];
   if (!Number.isInteger(rowsPerChunk) || rowsPerChunk < 1) {
     // captum asserts internal_batch_size > 0 as well.
-    throw new RangeError(`internalBatchSize must be a positive integer, got ${String(rowsPerChunk)}`);
+    throw new InputError(`internalBatchSize must be a positive integer, got ${String(rowsPerChunk)}`);
   }
   const step = Math.max(1, Math.floor(rowsPerChunk / examplesPerStep));
   const chunks: ChunkRange[] = [];
@@ -77,16 +78,16 @@ export function chunkSizeForBudget(budget: ChunkBudget): number {
   const minRows = budget.minRows ?? 1;
   const maxRows = budget.maxRows ?? Number.MAX_SAFE_INTEGER;
   if (!(bytesPerRow > 0) || !Number.isFinite(bytesPerRow)) {
-    throw new RangeError(`bytesPerRow must be a positive finite number, got ${String(bytesPerRow)}`);
+    throw new InputError(`bytesPerRow must be a positive finite number, got ${String(bytesPerRow)}`);
   }
   if (!(budgetBytes >= 0)) {
-    throw new RangeError(`budgetBytes must be >= 0, got ${String(budgetBytes)}`);
+    throw new InputError(`budgetBytes must be >= 0, got ${String(budgetBytes)}`);
   }
   if (!Number.isInteger(minRows) || minRows < 1) {
-    throw new RangeError(`minRows must be a positive integer, got ${String(minRows)}`);
+    throw new InputError(`minRows must be a positive integer, got ${String(minRows)}`);
   }
   if (!Number.isInteger(maxRows) || maxRows < minRows) {
-    throw new RangeError(`maxRows must be an integer >= minRows, got ${String(maxRows)}`);
+    throw new InputError(`maxRows must be an integer >= minRows, got ${String(maxRows)}`);
   }
   const fit = Math.floor(budgetBytes / bytesPerRow);
   return Math.min(maxRows, Math.max(minRows, fit));

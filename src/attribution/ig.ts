@@ -16,6 +16,7 @@
  * @module
  */
 
+import { AbortError, InputError } from '../errors.js';
 import { splitIntoChunks } from './chunks.js';
 import { quadrature, type IntegrationMethod, type QuadratureRule } from './quadrature.js';
 
@@ -137,21 +138,21 @@ export async function integratedGradients(
 ): Promise<IntegratedGradientsResult> {
   const { size, signal, onProgress } = options;
   if (!Number.isInteger(size) || size < 0) {
-    throw new RangeError(`size must be a non-negative integer, got ${String(size)}`);
+    throw new InputError(`size must be a non-negative integer, got ${String(size)}`);
   }
   const numTargets = options.numTargets ?? 1;
   if (!Number.isInteger(numTargets) || numTargets < 1) {
-    throw new RangeError(`numTargets must be a positive integer, got ${String(numTargets)}`);
+    throw new InputError(`numTargets must be a positive integer, got ${String(numTargets)}`);
   }
   const rule = options.rule ?? quadrature(options.method ?? 'gausslegendre', options.nSteps ?? 50);
   const { alphas, stepSizes } = rule;
   if (alphas.length !== stepSizes.length || alphas.length === 0) {
-    throw new RangeError(
+    throw new InputError(
       `rule needs as many alphas as step sizes (at least one), got ${alphas.length} and ${stepSizes.length}`,
     );
   }
   if (options.rule && options.nSteps !== undefined && options.nSteps !== alphas.length) {
-    throw new RangeError(`nSteps (${options.nSteps}) disagrees with the rule's ${alphas.length} steps`);
+    throw new InputError(`nSteps (${options.nSteps}) disagrees with the rule's ${alphas.length} steps`);
   }
   const nSteps = alphas.length;
   const totalRows = nSteps * numTargets;
@@ -212,12 +213,12 @@ function accumulate(
 ): void {
   const { rows, targets } = chunk;
   if (out.rowScalars.length !== rows.length) {
-    throw new RangeError(
+    throw new InputError(
       `evaluator returned ${out.rowScalars.length} row scalars for a chunk of ${rows.length} rows`,
     );
   }
   if (out.attributionPart.length !== targets.length * size) {
-    throw new RangeError(
+    throw new InputError(
       `evaluator returned ${out.attributionPart.length} attribution values, expected ` +
         `${targets.length} target(s) x ${size} = ${targets.length * size}`,
     );
@@ -234,18 +235,13 @@ function accumulate(
 }
 
 /**
- * The error an aborted run rejects with: the signal's reason when it already is an
- * `AbortError`, else a `DOMException` named 'AbortError' (an `Error` with that name where
- * `DOMException` is missing).
+ * The error an aborted run rejects with: the signal's reason when it already is gradscope's
+ * {@link AbortError}, else a new {@link AbortError} (code `aborted`) with the reason as its cause.
  */
-export function abortError(signal?: AbortSignal): Error {
+export function abortError(signal?: AbortSignal): AbortError {
   const reason: unknown = signal?.reason;
-  if (reason instanceof Error && reason.name === 'AbortError') return reason;
-  const message = 'The integrated-gradients run was aborted.';
-  if (typeof DOMException === 'function') return new DOMException(message, 'AbortError');
-  const err = new Error(message);
-  err.name = 'AbortError';
-  return err;
+  if (reason instanceof AbortError) return reason;
+  return new AbortError('The integrated-gradients run was aborted.', reason === undefined ? {} : { cause: reason });
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

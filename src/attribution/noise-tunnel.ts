@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { InputError } from '../errors.js';
 
 /** The three combinations captum offers. */
 export type NoiseTunnelType = 'smoothgrad' | 'smoothgrad_sq' | 'vargrad';
@@ -134,7 +135,7 @@ export class NoiseTunnelAccumulator {
   /** Adds one sample's attribution (length `size`). */
   add(attribution: ArrayLike<number>): void {
     if (attribution.length !== this.size) {
-      throw new RangeError(`attribution has ${attribution.length} values, expected ${this.size}`);
+      throw new InputError(`attribution has ${attribution.length} values, expected ${this.size}`);
     }
     for (let i = 0; i < this.size; i++) {
       const v = attribution[i];
@@ -146,7 +147,7 @@ export class NoiseTunnelAccumulator {
 
   /** The combination over the samples added so far, in float64. */
   combine(type: NoiseTunnelType): Float64Array {
-    if (this.n === 0) throw new RangeError('no samples were added');
+    if (this.n === 0) throw new InputError('no samples were added');
     const out = new Float64Array(this.size);
     const inv = 1 / this.n;
     for (let i = 0; i < this.size; i++) {
@@ -167,7 +168,7 @@ export class NoiseTunnelAccumulator {
  * ```
  */
 export function combineNoiseTunnel(samples: readonly ArrayLike<number>[], type: NoiseTunnelType): Float64Array {
-  if (samples.length === 0) throw new RangeError('no samples to combine');
+  if (samples.length === 0) throw new InputError('no samples to combine');
   const acc = new NoiseTunnelAccumulator(samples[0].length);
   for (const s of samples) acc.add(s);
   return acc.combine(type);

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { InputError } from '../errors.js';
 import type { WordAttribution } from '../types.js';
 
 /**
@@ -20,10 +21,10 @@ import type { WordAttribution } from '../types.js';
  */
 export function sumOverHidden(attributions: ArrayLike<number>, seqLen: number, hidden: number): Float64Array {
   if (!Number.isInteger(seqLen) || seqLen < 0 || !Number.isInteger(hidden) || hidden < 0) {
-    throw new RangeError(`seqLen and hidden must be non-negative integers, got ${seqLen} and ${hidden}`);
+    throw new InputError(`seqLen and hidden must be non-negative integers, got ${seqLen} and ${hidden}`);
   }
   if (attributions.length !== seqLen * hidden) {
-    throw new RangeError(
+    throw new InputError(
       `attributions has ${attributions.length} values, expected seqLen * hidden = ${seqLen * hidden}`,
     );
   }
@@ -111,7 +112,7 @@ export function toWordAttributions(tokens: readonly string[], scores: ArrayLike<
 function resolveEnd(end: number | null | undefined, n: number): number {
   if (end === undefined || end === null) return n;
   if (!Number.isInteger(end) || end < 0) {
-    throw new RangeError(`end must be a non-negative integer, got ${String(end)}`);
+    throw new InputError(`end must be a non-negative integer, got ${String(end)}`);
   }
   return Math.min(end, n);
 }

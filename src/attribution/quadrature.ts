@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { InputError } from '../errors.js';
 
 /** The integration rules captum offers (`method=` of `IntegratedGradients.attribute`). */
 export type IntegrationMethod =
@@ -188,7 +189,7 @@ export function quadrature(method: IntegrationMethod, n: number): QuadratureRule
       stepSizes[n - 1] /= 2;
       break;
     default:
-      throw new RangeError(
+      throw new InputError(
         `Unknown integration method ${JSON.stringify(method)}; expected one of ${INTEGRATION_METHODS.join(', ')}`,
       );
   }
@@ -197,6 +198,6 @@ export function quadrature(method: IntegrationMethod, n: number): QuadratureRule
 
 function assertCount(n: number, min: number, name: string): void {
   if (!Number.isInteger(n) || n < min) {
-    throw new RangeError(`${name} must be an integer >= ${min}, got ${String(n)}`);
+    throw new InputError(`${name} must be an integer >= ${min}, got ${String(n)}`);
   }
 }

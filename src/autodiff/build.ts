@@ -3,14 +3,15 @@
  * scalar, then walk the nodes between them in reverse and emit each op's vector-Jacobian
  * product as standard ONNX nodes. Only activation gradients are built, never weight gradients.
  */
+import { GradscopeError, InternalError, ModelError } from '../errors.js';
 import { Graph, type Dim, type Node, type TensorType, type ValueInfo } from '../onnx/ir.js';
 import type { OnnxModel } from '../onnx/model-io.js';
 import { foldConstants } from '../onnx/fold.js';
-import { inferShapes, type ShapeInfo } from '../onnx/shape-inference.js';
+import { inferShapes, type ShapeInfo } from '../onnx/shape/infer.js';
 import { isFloat, readNumbers, sizeOf, type ConstTensor } from '../onnx/tensor.js';
 import { appendHead } from './head.js';
 import { NON_DIFFERENTIABLE, vjpRules } from './rules/index.js';
-import { UnsupportedGradientError, type VjpContext } from './rule.js';
+import { UnsupportedGradientError, type VjpContext, type VjpRule } from './rule.js';
 import { GS, type HeadSpec } from './spec.js';
 import { cloneGraph, cutAt } from './surgery.js';
 import { unbroadcast } from './broadcast.js';
@@ -44,21 +45,52 @@ export interface GradientGraph {
   info: ShapeInfo;
 }
 
-/** Thrown when a model has ops on the gradient path without a backward rule. */
-export class UnsupportedOpError extends Error {
-  constructor(readonly ops: { opType: string; node: string }[]) {
+/** One op type without a backward rule, with the nodes of the gradient path that use it. */
+export interface UnsupportedOp {
+  /** Op type (with its domain when not the default one, e.g. `com.microsoft.QAttention`). */
+  op: string;
+  /** Number of nodes of that type on the gradient path. */
+  count: number;
+  /** Their names, in graph order. */
+  nodes: string[];
+}
+
+/**
+ * Thrown when a model has ops on the gradient path without a backward rule. Code
+ * `unsupported-op`. Every such op is listed (with its node count) in the message and in
+ * {@link UnsupportedOpError.ops}, not only the first one met.
+ */
+export class UnsupportedOpError extends ModelError {
+  /** Every unsupported op type, most frequent first. */
+  readonly ops: UnsupportedOp[];
+
+  constructor(ops: UnsupportedOp[]) {
     super(
-      `No backward rule for ${describeOps(ops)}. ` +
-        'gradscope cannot explain this model yet: please report the op type, or explain a tensor after these nodes.',
+      `No backward rule for ${ops.length === 1 ? 'this op' : `these ${ops.length} ops`}: ${ops.map(describeOp).join(', ')}. ` +
+        'gradscope cannot explain this model yet: please report the op types, or explain a tensor after these nodes.',
+      { code: 'unsupported-op' },
     );
     this.name = 'UnsupportedOpError';
+    this.ops = ops;
   }
 }
 
-function describeOps(ops: { opType: string; node: string }[]): string {
-  const byType = new Map<string, string[]>();
-  for (const o of ops) byType.set(o.opType, [...(byType.get(o.opType) ?? []), o.node]);
-  return [...byType].map(([t, nodes]) => `${t} (${nodes.length === 1 ? 'node' : `${nodes.length} nodes, first`} "${nodes[0]}")`).join(', ');
+/** Shown node names per op; the count says how many there are in all. */
+const NODES_SHOWN = 3;
+
+function describeOp({ op, count, nodes }: UnsupportedOp): string {
+  const names = nodes.slice(0, NODES_SHOWN).map((n) => `"${n}"`).join(', ');
+  return `${op} (${count} ${count === 1 ? 'node' : 'nodes'}: ${names}${count > NODES_SHOWN ? ', ...' : ''})`;
+}
+
+/** Groups nodes by op type, most frequent first (ties in graph order). */
+function unsupportedOps(nodes: readonly Node[]): UnsupportedOp[] {
+  const byOp = new Map<string, string[]>();
+  for (const n of nodes) {
+    const op = n.domain && n.domain !== 'ai.onnx' ? `${n.domain}.${n.opType}` : n.opType;
+    byOp.set(op, [...(byOp.get(op) ?? []), n.name]);
+  }
+  return [...byOp].map(([op, names]) => ({ op, count: names.length, nodes: names })).sort((a, b) => b.count - a.count);
 }
 
 /** Opset of built graphs: 16+ for ScatterElements/ScatterND `reduction`, 17 for LayerNormalization. */
@@ -92,10 +124,8 @@ export function buildGradientGraph(model: OnnxModel, opts: GradientGraphOptions)
   const active = activeTensors(g, new Set(opts.wrt), info);
   const relevant = relevantTensors(g, scalar);
   const backwardNodes = g.nodes.filter((n) => n.outputs.some((o) => active.has(o) && relevant.has(o)));
-  const missing = backwardNodes
-    .filter((n) => !vjpRules[n.opType] && !NON_DIFFERENTIABLE.has(n.opType))
-    .map((n) => ({ opType: n.opType, node: n.name }));
-  if (missing.length > 0) throw new UnsupportedOpError(missing);
+  const missing = backwardNodes.filter((n) => !ruleFor(n) && !NON_DIFFERENTIABLE.has(n.opType));
+  if (missing.length > 0) throw new UnsupportedOpError(unsupportedOps(missing));
 
   const acc = new GradAccumulator(g);
   const scalarType = info.types.get(scalar);
@@ -109,7 +139,7 @@ export function buildGradientGraph(model: OnnxModel, opts: GradientGraphOptions)
     const gy = node.outputs.map((o) => acc.take(o));
     if (gy.every((x) => x === undefined)) continue;
     const ctx = makeContext(g, node, info, active, shapeCache);
-    const gx = vjpRules[node.opType](ctx, gy);
+    const gx = runRule(node, ctx, gy);
     node.inputs.forEach((inp, k) => {
       const gi = gx[k];
       if (gi !== undefined && inp && active.has(inp)) acc.push(inp, gi);
@@ -134,6 +164,23 @@ export function buildGradientGraph(model: OnnxModel, opts: GradientGraphOptions)
   g.topoSort();
   const built: OnnxModel = { ...model, graph: g };
   return { model: built, inputs: g.inputs, modelOutputs, scalar, grads, info };
+}
+
+/** The backward rule of a node, looked up by op type (see `rules/index.ts`). */
+function ruleFor(node: Node): VjpRule | undefined {
+  return Object.hasOwn(vjpRules, node.opType) ? vjpRules[node.opType] : undefined;
+}
+
+/** Runs a node's rule; anything but a typed error out of a rule is a bug, reported with node and op. */
+function runRule(node: Node, ctx: VjpContext, gy: (string | undefined)[]): (string | undefined)[] {
+  const rule = ruleFor(node);
+  if (!rule) throw new InternalError('no backward rule although the op was checked', { node: node.name, op: node.opType });
+  try {
+    return rule(ctx, gy);
+  } catch (e) {
+    if (e instanceof GradscopeError) throw e;
+    throw new InternalError(`the backward rule failed: ${e instanceof Error ? e.message : String(e)}`, { node: node.name, op: node.opType, cause: e });
+  }
 }
 
 function sanitize(name: string): string {

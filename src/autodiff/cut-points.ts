@@ -5,6 +5,7 @@
  * (`*.embeddings.word_embeddings.weight`, `/bert/embeddings/LayerNorm/...`); structure is the
  * fallback where names say nothing.
  */
+import { ModelError } from '../errors.js';
 import type { Graph, Node } from '../onnx/ir.js';
 
 /** Which tensor to integrate along. */
@@ -18,10 +19,10 @@ export interface CutPoint {
   gather?: Node;
 }
 
-/** Thrown when a cut point cannot be found in a model. */
-export class CutNotFoundError extends Error {
+/** Thrown when a cut point cannot be found in a model. Code `cut-not-found`. */
+export class CutNotFoundError extends ModelError {
   constructor(readonly kind: string, detail: string) {
-    super(`Cannot find the ${kind} cut in this model: ${detail}`);
+    super(`Cannot find the ${kind} cut in this model: ${detail}.`, { code: 'cut-not-found' });
     this.name = 'CutNotFoundError';
   }
 }

@@ -5,13 +5,14 @@
 import type { Graph } from '../onnx/ir.js';
 import { reduce } from './emit.js';
 import { GS, type HeadSpec } from './spec.js';
+import { ModelError } from '../errors.js';
 
 /** Appends the head's nodes and inputs; returns the name of F. */
 export function appendHead(g: Graph, head: HeadSpec): string {
   const first = g.outputs[0]?.name;
   const named = (out: string | undefined): string => {
     const o = out ?? first;
-    if (!o || !g.outputs.some((v) => v.name === o)) throw new Error(`Model has no output named "${String(o)}"`);
+    if (!o || !g.outputs.some((v) => v.name === o)) throw new ModelError(`The model has no output named "${String(o)}"; its outputs are ${g.outputs.map((v) => v.name).join(', ')}.`, { code: 'output-not-found' });
     return o;
   };
   let f: string;

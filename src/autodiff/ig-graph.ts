@@ -8,6 +8,7 @@ import type { OnnxModel } from '../onnx/model-io.js';
 import { buildGradientGraph } from './build.js';
 import { reduce } from './emit.js';
 import { GS, type HeadSpec } from './spec.js';
+import { ModelError } from '../errors.js';
 
 /** How the per-row attribution is reduced inside the graph. */
 export type AttributionReduction =
@@ -56,7 +57,7 @@ export function buildIntegratedGradientsGraph(model: OnnxModel, opts: IgGraphOpt
   const g = gg.model.graph;
   const cutInfo = g.inputs.find((v) => v.name === opts.cut) ?? { name: opts.cut, dtype: 'float32' as const, shape: gg.info.types.get(opts.cut)?.shape };
   const rank = cutInfo.shape?.length;
-  if (rank === undefined) throw new Error(`Rank of the cut tensor "${opts.cut}" is unknown`);
+  if (rank === undefined) throw new ModelError(`The rank of the cut tensor "${opts.cut}" could not be inferred; explain a tensor whose shape the model declares or that shape inference can follow.`, { code: 'unknown-shape' });
   g.inputs = g.inputs.filter((v) => v.name !== opts.cut);
   const rowShape = cutInfo.shape?.slice(1) ?? [];
   g.inputs.push(

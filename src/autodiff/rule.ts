@@ -5,6 +5,7 @@
  * ONNX nodes into the graph (ops the WebGPU execution provider runs on float32), and returns
  * the gradient of each input, or undefined where the input needs none.
  */
+import { ModelError } from '../errors.js';
 import type { Dim, Graph, Node, TensorType } from '../onnx/ir.js';
 
 /** What a rule can ask of the builder. */
@@ -40,19 +41,30 @@ export interface VjpContext {
  */
 export type VjpRule = (ctx: VjpContext, gy: (string | undefined)[]) => (string | undefined)[];
 
-/** Error thrown when a backward rule cannot handle a node (attributes, shapes). */
-export class UnsupportedGradientError extends Error {
+/**
+ * Thrown when a backward rule exists for the op but cannot handle this node (its attributes,
+ * unknown shapes). Code `unsupported-gradient`.
+ */
+export class UnsupportedGradientError extends ModelError {
   constructor(
     readonly opType: string,
     readonly nodeName: string,
     detail: string,
   ) {
-    super(`Cannot differentiate ${opType} node "${nodeName}": ${detail}`);
+    super(`Cannot differentiate ${opType} node "${nodeName}": ${detail}. Explain a tensor after this node, or report the model.`, { code: 'unsupported-gradient' });
     this.name = 'UnsupportedGradientError';
   }
 }
 
-/** Normalises a possibly negative axis. */
-export function normAxis(axis: number, rank: number): number {
-  return axis < 0 ? axis + rank : axis;
+/**
+ * A rule for ops where only input 0 (the data) can carry a gradient: the other inputs (axes,
+ * shapes, indices, repeats) get none, and nothing is emitted when no gradient reaches input 0.
+ * `body` returns the gradient of input 0.
+ */
+export function dataInputRule(body: (ctx: VjpContext, gy: string) => string): VjpRule {
+  return (ctx, [gy]) => {
+    const none: (string | undefined)[] = ctx.node.inputs.map(() => undefined);
+    if (!gy || !ctx.needsGrad(0)) return none;
+    return [body(ctx, gy), ...none.slice(1)];
+  };
 }

@@ -3,6 +3,8 @@
  * and turning an internal tensor into a graph input.
  */
 import { Graph, type TensorType } from '../onnx/ir.js';
+import { InternalError } from '../errors.js';
+import { CutNotFoundError } from './cut-points.js';
 
 /** A copy whose node list, inputs, outputs and maps can be changed freely (tensors are shared, they are never mutated). */
 export function cloneGraph(src: Graph): Graph {
@@ -24,7 +26,7 @@ export function cloneGraph(src: Graph): Graph {
 export function cutAt(g: Graph, tensor: string, type: TensorType | undefined): void {
   if (g.inputs.some((v) => v.name === tensor)) return;
   const producer = g.nodes.find((n) => n.outputs.includes(tensor));
-  if (!producer) throw new Error(`Tensor "${tensor}" is not produced by any node of the graph`);
+  if (!producer) throw new CutNotFoundError(tensor, 'it is neither a graph input nor produced by any node');
   const k = producer.outputs.indexOf(tensor);
   producer.outputs[k] = g.fresh(`${tensor}_uncut`);
   g.inputs.push({ name: tensor, dtype: type?.dtype ?? 'float32', shape: type?.shape });
@@ -37,7 +39,7 @@ export function cutAt(g: Graph, tensor: string, type: TensorType | undefined): v
 export function exposeGatherIndices(g: Graph, gathers: { node: string; input: string }[]): void {
   for (const { node, input } of gathers) {
     const n = g.nodes.find((x) => x.name === node);
-    if (!n) throw new Error(`No node named ${node}`);
+    if (!n) throw new InternalError(`no node named "${node}" to expose the indices of`, { node, op: 'Gather' });
     n.inputs[1] = input;
     if (!g.inputs.some((v) => v.name === input)) g.inputs.push({ name: input, dtype: 'int64', shape: ['batch_size', 'sequence_length'] });
   }

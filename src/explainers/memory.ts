@@ -6,7 +6,7 @@
 import { chunkSizeForBudget } from '../attribution/chunks.js';
 import { cloneGraph } from '../autodiff/surgery.js';
 import type { Dim, Graph } from '../onnx/ir.js';
-import { inferShapes } from '../onnx/shape-inference.js';
+import { inferShapes } from '../onnx/shape/infer.js';
 import { isFloat } from '../onnx/tensor.js';
 import { isNode } from '../runtime/platform.js';
 

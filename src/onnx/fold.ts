@@ -9,9 +9,9 @@
  * Pure TypeScript: no onnxruntime.
  */
 import { attrFloat, attrInt, attrInts, type Graph, type Node } from './ir.js';
-import { onnx } from './proto.js';
-import { broadcastFlat, concatFlat, inferShapes, sliceIndices, takeFlat, transposeFlat, type ShapeInfo } from './shape-inference.js';
-import { bool, dtypeFromOnnx, f32, i64, readNumbers, sizeOf, type ConstTensor, type DType } from './tensor.js';
+import { broadcastFlat, concatFlat, pyMod, sliceIndices, takeFlat, transposeFlat } from './arrays.js';
+import { inferShapes, type ShapeInfo } from './shape/infer.js';
+import { bool, dtypeFromOnnx, f32, i64, isExternal, readNumbers, sizeOf, type ConstTensor, type DType } from './tensor.js';
 
 /** Constants up to this many elements are read and produced by folding. */
 const MAX_FOLD = 4096;
@@ -88,11 +88,6 @@ function elementwise(outDtype: (ins: NumTensor[]) => DType, fn: (xs: number[], n
 const sameType = (ins: NumTensor[]): DType => ins[0].dtype;
 const boolType = (): DType => 'bool';
 const unary = (fn: (x: number) => number): Evaluator => elementwise(sameType, ([x]) => fn(x));
-
-function pyMod(a: number, b: number): number {
-  const r = a % b;
-  return r !== 0 && r < 0 !== b < 0 ? r + b : r;
-}
 
 /** Axes from the attribute (before `inputFrom`) or from input 1. */
 function axesOf(node: Node, ins: (NumTensor | undefined)[], opset: number, inputFrom: number): number[] | undefined {
@@ -276,10 +271,6 @@ const EVAL: Record<string, Evaluator> = {
     return [{ dtype: s.dtype, dims: [n], data: Array.from({ length: n }, (_, i) => store(s.dtype, s.data[0] + i * d.data[0])) }];
   },
 };
-
-function isExternal(t: ConstTensor): boolean {
-  return t.proto?.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL;
-}
 
 /**
  * Folds constant sub-graphs into initializers and returns the number of nodes removed.

@@ -4,6 +4,7 @@
  * heads, emitting backward nodes) happens here; `model-io.ts` converts from and to protobuf.
  */
 import { type ConstTensor, type DType, f32, i64 } from './tensor.js';
+import { ModelError } from '../errors.js';
 
 /** A dimension: a number when static, a symbol name when dynamic. */
 export type Dim = number | string;
@@ -176,7 +177,7 @@ export class Graph {
       if (!progressed) {
         const n = pending[0];
         const missing = n.inputs.filter((x) => !available.has(x));
-        throw new Error(`Graph has a cycle or a missing tensor: node ${n.name} (${n.opType}) needs ${missing.join(', ')}`);
+        throw new ModelError(`The ONNX graph has a cycle or a missing tensor: node ${n.name} (${n.opType}) needs ${missing.join(', ')}; re-export the model.`, { code: 'malformed-model' });
       }
     }
     this.nodes = sorted;

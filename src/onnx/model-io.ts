@@ -17,6 +17,7 @@ import {
   type ValueInfoProto,
 } from './proto.js';
 import { constFromProto, constToProto, dtypeFromOnnx, dtypeToOnnx } from './tensor.js';
+import { ModelError } from '../errors.js';
 
 /** A decoded model: its graph plus what is needed to write it back. */
 export interface OnnxModel {
@@ -83,7 +84,7 @@ function attrToProto(name: string, a: Attr): AttributeProto {
 export function decodeModel(bytes: Uint8Array): OnnxModel {
   const proto = decodeModelProto(bytes);
   const gp = proto.graph;
-  if (!gp) throw new Error('ONNX file has no graph');
+  if (!gp) throw new ModelError('The ONNX file has no graph: it is not a model export (re-export it, or check the path).', { code: 'malformed-model' });
   const graph = new Graph();
   let otherOpsets: { domain: string; version: number }[] = [];
   for (const o of proto.opsetImport ?? []) {
@@ -135,7 +136,7 @@ function constantAttrToTensor(node: Node): ReturnType<typeof constFromProto> {
   if (a?.type === 'ints') return { dtype: 'int64', dims: [a.value.length], values: BigInt64Array.from(a.value.map((v) => BigInt(v))) };
   if (a?.type === 'float') return { dtype: 'float32', dims: [], values: Float32Array.from([a.value]) };
   if (a?.type === 'floats') return { dtype: 'float32', dims: [a.value.length], values: Float32Array.from(a.value) };
-  throw new Error(`Unsupported Constant node ${node.name}`);
+  throw new ModelError(`Constant node "${node.name}" holds a value kind gradscope cannot read (sparse or string); re-export the model with dense constants.`, { code: 'unsupported-op' });
 }
 
 function nodeFromProto(n: NodeProto): Node {

@@ -4,6 +4,7 @@
  * so writing a model back does not decode or copy them.
  */
 import { onnx, toNum, type LongLike, type TensorProto } from './proto.js';
+import { ModelError } from '../errors.js';
 
 /** Element types the graph code distinguishes. */
 export type DType = 'float32' | 'float64' | 'float16' | 'int64' | 'int32' | 'int8' | 'uint8' | 'bool' | 'string' | 'other';
@@ -92,7 +93,7 @@ export function readNumbers(t: ConstTensor): number[] {
   const p = t.proto;
   if (!p) return [];
   if (p.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
-    throw new Error(`Tensor ${p.name ?? ''} is stored as external data and cannot be read as a constant`);
+    throw new ModelError(`Tensor "${p.name ?? ''}" is stored as external data and cannot be read as a constant; export the model with its small constants inline.`, { code: 'external-data' });
   }
   const n = sizeOf(t.dims);
   const view = rawView(p);
@@ -106,7 +107,7 @@ export function readNumbers(t: ConstTensor): number[] {
         case 'int32': out[i] = view.getInt32(i * 4, true); break;
         case 'int8': out[i] = view.getInt8(i); break;
         case 'uint8': case 'bool': out[i] = view.getUint8(i); break;
-        default: throw new Error(`Cannot read constant of type ${t.dtype}`);
+        default: throw new ModelError(`Cannot read a constant of type ${t.dtype} (tensor "${p.name ?? ''}").`, { code: 'unsupported-dtype' });
       }
     }
     return out;
@@ -140,4 +141,9 @@ export function constToProto(t: ConstTensor, name: string): TensorProto {
     raw = new Uint8Array(0);
   }
   return { name, dataType: dtypeToOnnx(t.dtype), dims: t.dims, rawData: raw };
+}
+
+/** True when the tensor's bytes live in an external data file (only dims and dtype are here). */
+export function isExternal(t: ConstTensor): boolean {
+  return t.proto?.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL;
 }

@@ -113,9 +113,9 @@ describe('autoSteps (pure)', () => {
 
   test('bad options and abort', async () => {
     const ev = (n: number) => ({ values: [n], result: n });
-    await expect(autoSteps(ev, { tolerance: 0 })).rejects.toThrow(RangeError);
-    await expect(autoSteps(ev, { schedule: [4] })).rejects.toThrow(RangeError);
-    await expect(autoSteps(ev, { schedule: [4, 4] })).rejects.toThrow(RangeError);
+    await expect(autoSteps(ev, { tolerance: 0 })).rejects.toThrow(InputError);
+    await expect(autoSteps(ev, { schedule: [4] })).rejects.toThrow(InputError);
+    await expect(autoSteps(ev, { schedule: [4, 4] })).rejects.toThrow(InputError);
     const ac = new AbortController();
     ac.abort();
     await expect(autoSteps(ev, { signal: ac.signal })).rejects.toMatchObject({ name: 'AbortError' });

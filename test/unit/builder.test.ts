@@ -9,6 +9,8 @@ import { describe, expect, test } from 'vitest';
 import { buildGradientGraph, UnsupportedOpError } from '../../src/autodiff/build.js';
 import { CutNotFoundError, findCut } from '../../src/autodiff/cut-points.js';
 import { buildIntegratedGradientsGraph } from '../../src/autodiff/ig-graph.js';
+import { vjpRules } from '../../src/autodiff/rules/index.js';
+import { InternalError, ModelError } from '../../src/errors.js';
 import { Graph } from '../../src/onnx/ir.js';
 import { decodeModel, encodeModel, type OnnxModel } from '../../src/onnx/model-io.js';
 import { MODELS_DIR } from './text-reference-fixtures.js';
@@ -30,6 +32,15 @@ describe('cut points', () => {
     expect(() => findCut(load('deberta-nli').graph, 'position')).toThrow(CutNotFoundError);
     expect(() => findCut(load('bert-3class').graph, 'pixel_values')).toThrow(/inputs are input_ids/);
     expect(() => findCut(load('bert-3class').graph, { tensor: 'nope' })).toThrow(CutNotFoundError);
+    // A GradscopeError with a stable code, so <gradscope-explain> shows it instead of 'unexpected'.
+    let err: unknown;
+    try {
+      findCut(load('deberta-nli').graph, 'position');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ModelError);
+    expect(err).toMatchObject({ name: 'CutNotFoundError', code: 'cut-not-found', kind: 'position' });
   });
 });
 
@@ -60,23 +71,62 @@ describe('built graphs', () => {
     }
   });
 
-  test('an op without a backward rule fails while building, naming op and node', () => {
+  /** x -> Hardmax -> Sin -> Hardmax -> Sin -> Sin (neither op has a backward rule), nodes named by op and position. */
+  const chain = (ops = ['Hardmax', 'Sin', 'Hardmax', 'Sin', 'Sin']): OnnxModel => {
     const g = new Graph();
     g.opset = 17;
     g.inputs.push({ name: 'x', dtype: 'float32', shape: ['batch', 4] });
-    const y = g.op('Hardmax', ['x'], { axis: -1 });
-    const z = g.op('Sin', [y]);
-    g.outputs.push({ name: z, dtype: 'float32', shape: ['batch', 4] });
-    g.nodes[0].name = 'my_hardmax';
-    const model: OnnxModel = { graph: g, irVersion: 8, producerName: 'test', otherOpsets: [], source: new Uint8Array() };
-    let err: unknown;
+    let t = 'x';
+    for (const op of ops) t = g.op(op, [t], op === 'Hardmax' ? { axis: -1 } : {});
+    g.outputs.push({ name: t, dtype: 'float32', shape: ['batch', 4] });
+    g.nodes.forEach((n, i) => (n.name = `my_${n.opType.toLowerCase()}_${i}`));
+    return { graph: g, irVersion: 8, producerName: 'test', otherOpsets: [], source: new Uint8Array() };
+  };
+  const buildError = (model: OnnxModel): unknown => {
     try {
       buildGradientGraph(model, { wrt: ['x'], head: { kind: 'projection' } });
     } catch (e) {
-      err = e;
+      return e;
     }
+    return undefined;
+  };
+
+  test('ops without a backward rule fail while building: every op listed with its node count', () => {
+    const err = buildError(chain());
     expect(err).toBeInstanceOf(UnsupportedOpError);
-    expect((err as Error).message).toMatch(/Hardmax \(node "my_hardmax"\)/);
-    expect((err as Error).message).toMatch(/Sin/);
+    expect(err).toBeInstanceOf(ModelError);
+    const e = err as UnsupportedOpError;
+    expect(e.code).toBe('unsupported-op');
+    expect(e.ops).toEqual([
+      { op: 'Sin', count: 3, nodes: ['my_sin_1', 'my_sin_3', 'my_sin_4'] },
+      { op: 'Hardmax', count: 2, nodes: ['my_hardmax_0', 'my_hardmax_2'] },
+    ]);
+    expect(e.message).toMatch(/these 2 ops: Sin \(3 nodes: "my_sin_1", "my_sin_3", "my_sin_4"\), Hardmax \(2 nodes: "my_hardmax_0", "my_hardmax_2"\)/);
   });
+
+  test('a single unsupported node is named with its op', () => {
+    const err = buildError(chain(['Exp', 'Hardmax', 'Tanh']));
+    expect(err).toBeInstanceOf(UnsupportedOpError);
+    expect((err as UnsupportedOpError).ops).toEqual([{ op: 'Hardmax', count: 1, nodes: ['my_hardmax_1'] }]);
+    expect((err as Error).message).toMatch(/this op: Hardmax \(1 node: "my_hardmax_1"\)/);
+  });
+
+  test('a rule that breaks an invariant is an InternalError naming node and op', () => {
+    const exp = vjpRules.Exp;
+    vjpRules.Exp = () => {
+      throw new TypeError('Cannot read properties of undefined');
+    };
+    try {
+      const err = buildError(chain(['Tanh', 'Exp', 'Tanh']));
+      expect(err).toBeInstanceOf(InternalError);
+      expect(err).toMatchObject({ code: 'internal', node: 'my_exp_1', op: 'Exp' });
+      expect((err as Error).message).toMatch(/at node "my_exp_1" \(Exp\).*Cannot read properties of undefined/);
+      expect((err as Error).cause).toBeInstanceOf(TypeError);
+    } finally {
+      vjpRules.Exp = exp;
+    }
+    // With the real rule back the same graph builds.
+    expect(buildError(chain(['Tanh', 'Exp', 'Tanh']))).toBeUndefined();
+  });
+
 });

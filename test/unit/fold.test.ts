@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { foldConstants } from '../../src/onnx/fold.js';
 import { Graph, type Dim } from '../../src/onnx/ir.js';
 import { decodeModel, encodeModel, type OnnxModel } from '../../src/onnx/model-io.js';
-import { inferShapes } from '../../src/onnx/shape-inference.js';
+import { inferShapes } from '../../src/onnx/shape/infer.js';
 import { f32, i64, readNumbers } from '../../src/onnx/tensor.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

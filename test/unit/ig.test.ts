@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AbortError, InputError } from '../../src/errors.js';
 import { chunkSizeForBudget, splitIntoChunks } from '../../src/attribution/chunks.js';
 import { convergenceDelta } from '../../src/attribution/delta.js';
 import {
@@ -37,9 +38,9 @@ describe('splitIntoChunks (captum _batch_attribution, one example)', () => {
   });
 
   it('rejects non-positive batch sizes like captum', () => {
-    expect(() => splitIntoChunks(10, 0)).toThrow(RangeError);
-    expect(() => splitIntoChunks(10, 2.5)).toThrow(RangeError);
-    expect(() => splitIntoChunks(-1, 2)).toThrow(RangeError);
+    expect(() => splitIntoChunks(10, 0)).toThrow(InputError);
+    expect(() => splitIntoChunks(10, 2.5)).toThrow(InputError);
+    expect(() => splitIntoChunks(-1, 2)).toThrow(InputError);
   });
 });
 
@@ -49,8 +50,8 @@ describe('chunkSizeForBudget', () => {
     expect(chunkSizeForBudget({ budgetBytes: 1e12, bytesPerRow: 10, maxRows: 50 })).toBe(50);
     expect(chunkSizeForBudget({ budgetBytes: 1, bytesPerRow: 10 })).toBe(1);
     expect(chunkSizeForBudget({ budgetBytes: 100, bytesPerRow: 10, minRows: 4, maxRows: 8 })).toBe(8);
-    expect(() => chunkSizeForBudget({ budgetBytes: 100, bytesPerRow: 0 })).toThrow(RangeError);
-    expect(() => chunkSizeForBudget({ budgetBytes: 100, bytesPerRow: 1, minRows: 5, maxRows: 2 })).toThrow(RangeError);
+    expect(() => chunkSizeForBudget({ budgetBytes: 100, bytesPerRow: 0 })).toThrow(InputError);
+    expect(() => chunkSizeForBudget({ budgetBytes: 100, bytesPerRow: 1, minRows: 5, maxRows: 2 })).toThrow(InputError);
   });
 });
 
@@ -214,6 +215,8 @@ describe('integratedGradients driver', () => {
     const c2 = new AbortController();
     c2.abort(new Error('user closed the tab'));
     expect(abortError(c2.signal).name).toBe('AbortError');
+    expect(abortError(c2.signal)).toBeInstanceOf(AbortError);
+    expect(abortError(c2.signal).cause).toBe(c2.signal.reason);
   });
 
   it('checks what the evaluator returns', async () => {
@@ -227,6 +230,6 @@ describe('integratedGradients driver', () => {
     const rule = quadrature('riemann_trapezoid', 10);
     const res = await integratedGradients(cubicEvaluator(x, base), { size: x.length, rule });
     expect(res.alphas).toBe(rule.alphas);
-    await expect(integratedGradients(cubicEvaluator(x, base), { size: 4, rule, nSteps: 7 })).rejects.toThrow(RangeError);
+    await expect(integratedGradients(cubicEvaluator(x, base), { size: 4, rule, nSteps: 7 })).rejects.toThrow(InputError);
   });
 });

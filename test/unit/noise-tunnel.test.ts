@@ -3,6 +3,7 @@
  * three combinations.
  */
 import { describe, expect, test } from 'vitest';
+import { InputError } from '../../src/errors.js';
 import { addGaussianNoise, combineNoiseTunnel, gaussian, isNoiseTunnelType, mulberry32, NoiseTunnelAccumulator, noisySamples } from '../../src/attribution/noise-tunnel.js';
 
 describe('seeded Gaussian noise', () => {
@@ -86,11 +87,11 @@ describe('combinations (captum NoiseTunnel)', () => {
 
   test('the accumulator streams and checks sizes', () => {
     const acc = new NoiseTunnelAccumulator(3);
-    expect(() => acc.combine('smoothgrad')).toThrow(RangeError);
+    expect(() => acc.combine('smoothgrad')).toThrow(InputError);
     for (const s of samples) acc.add(s);
     expect(acc.count).toBe(3);
     expect(Array.from(acc.combine('smoothgrad'))).toEqual([1, 0, 0.5]);
-    expect(() => acc.add([1, 2])).toThrow(RangeError);
+    expect(() => acc.add([1, 2])).toThrow(InputError);
   });
 
   test('type names', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
 import { convergenceDelta, sumFloat64 } from '../../src/attribution/delta.js';
 import { normalizeAttributions, sumOverHidden, toWordAttributions } from '../../src/attribution/normalize.js';
 import { loadTextReferences, maxAbsDiff } from './text-reference-fixtures.js';
@@ -98,8 +99,8 @@ describe('normalizeAttributions edge cases', () => {
 
   it('end follows Python slicing for large ends and rejects negative ones', () => {
     expect(normalizeAttributions([3, 4], { end: 10 }).end).toBe(2);
-    expect(() => normalizeAttributions([3, 4], { end: -1 })).toThrow(RangeError);
-    expect(() => sumOverHidden([1, 2, 3], 2, 2)).toThrow(RangeError);
+    expect(() => normalizeAttributions([3, 4], { end: -1 })).toThrow(InputError);
+    expect(() => sumOverHidden([1, 2, 3], 2, 2)).toThrow(InputError);
   });
 
   it('flip sign multiplies by -1 before normalising', () => {

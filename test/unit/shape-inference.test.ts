@@ -10,7 +10,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { Graph, type Dim } from '../../src/onnx/ir.js';
 import { decodeModel, encodeModel } from '../../src/onnx/model-io.js';
-import { evalDim, inferShapes, type ShapeInfo } from '../../src/onnx/shape-inference.js';
+import { evalDim, inferShapes, type ShapeInfo } from '../../src/onnx/shape/infer.js';
 import { f32, i64 } from '../../src/onnx/tensor.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -159,6 +159,18 @@ describe('inferShapes on hand-built graphs', () => {
     g2.initializers.set('w', f32(new Array(8 * 3 * 16 * 16).fill(0), [8, 3, 16, 16]));
     const c = g2.op('Conv', ['x', 'w'], { strides: [16, 16], kernel_shape: [16, 16] });
     expect(inferShapes(g2).types.get(c)?.shape).toEqual(['N', 8, 14, 14]);
+  });
+
+  it('Einsum: explicit and implicit outputs, static dims other than 1 preferred, then symbols; ellipsis unknown', () => {
+    const g = graphWith(14, [{ name: 'q', shape: ['B', 2, 'T', 16] }, { name: 'k', shape: [1, 2, 'S', 16] }, { name: 'w', shape: [5, 16] }]);
+    const scores = g.op('Einsum', ['q', 'k'], { equation: 'bhqd,bhkd->bhqk' });
+    const proj = g.op('Einsum', ['q', 'w'], { equation: 'bhtd, ed' });
+    const ell = g.op('Einsum', ['q', 'k'], { equation: '...qd,...kd->...qk' });
+    const info = inferShapes(g);
+    expect(info.types.get(scores)?.shape).toEqual(['B', 2, 'T', 'S']);
+    // Implicit output: the letters used once, sorted (b, e, h, t).
+    expect(info.types.get(proj)?.shape).toEqual(['B', 5, 2, 'T']);
+    expect(info.types.get(ell)?.shape).toBeUndefined();
   });
 
   it('leaves unknown ops without shape and reports them', () => {

@@ -15,7 +15,7 @@
  */
 import { attrInt, type Graph } from '../../onnx/ir.js';
 import type { OnnxModel } from '../../onnx/model-io.js';
-import { inferShapes } from '../../onnx/shape-inference.js';
+import { inferShapes } from '../../onnx/shape/infer.js';
 import { i64, readNumbers } from '../../onnx/tensor.js';
 import { cloneGraph } from '../surgery.js';
 

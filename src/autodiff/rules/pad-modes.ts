@@ -13,7 +13,8 @@
  * joined with Concat, so symbolic axis sizes work.
  */
 import { attrInts, attrString } from '../../onnx/ir.js';
-import { UnsupportedGradientError, normAxis, type VjpContext, type VjpRule } from '../rule.js';
+import { normAxis } from '../../onnx/arrays.js';
+import { UnsupportedGradientError, type VjpContext, type VjpRule } from '../rule.js';
 import { reduce } from '../emit.js';
 import { shapeRules } from './shape.js';
 

@@ -10,7 +10,7 @@
  * to the extremum (torch.amax/amin do the same; torch.max(dim) instead picks one index).
  */
 import { attrInt, attrInts, type Graph, type Node } from '../../onnx/ir.js';
-import { UnsupportedGradientError, type VjpContext, type VjpRule } from '../rule.js';
+import { UnsupportedGradientError, dataInputRule, type VjpContext, type VjpRule } from '../rule.js';
 import { hasInput, maskToFloat, normAxes, reduce, reduceDynamic, scalar, sizeRatio, staticProduct, unsqueeze } from '../emit.js';
 
 /** Which axes a reduction node reduces. */
@@ -58,46 +58,45 @@ function sumOver(g: Graph, t: string, axes: Axes): string {
   return reduce(g, 'ReduceSum', t, undefined, true);
 }
 
+/**
+ * What every reduction's rule shares: only the data input gets a gradient, and a no-op
+ * reduction (`noop_with_empty_axes`) passes `gy` through; `body` handles the real reductions.
+ */
+function reductionRule(body: (ctx: VjpContext, gy: string, axes: Axes) => string): VjpRule {
+  return dataInputRule((ctx, gy) => {
+    const axes = reducedAxes(ctx);
+    return axes.kind === 'noop' ? gy : body(ctx, gy, axes);
+  });
+}
+
 /** dx = Expand(keepdims(gy), shape(x)) */
-const reduceSum: VjpRule = (ctx, [gy]) => {
+const reduceSum = reductionRule((ctx, gy, axes) => {
   const { g, node } = ctx;
-  const none = node.inputs.map(() => undefined);
-  if (!gy || !ctx.needsGrad(0)) return none;
-  const axes = reducedAxes(ctx);
-  if (axes.kind === 'noop') return [gy, ...none.slice(1)];
   const x = node.inputs[0];
-  return [g.op('Expand', [keepdimsForm(g, node, gy, axes), ctx.shapeOf(x)]), ...none.slice(1)];
-};
+  return g.op('Expand', [keepdimsForm(g, node, gy, axes), ctx.shapeOf(x)]);
+});
 
 /** dx = Expand(keepdims(gy) / N, shape(x)), N = number of elements averaged */
-const reduceMean: VjpRule = (ctx, [gy]) => {
+const reduceMean = reductionRule((ctx, gy, axes) => {
   const { g, node } = ctx;
-  const none = node.inputs.map(() => undefined);
-  if (!gy || !ctx.needsGrad(0)) return none;
-  const axes = reducedAxes(ctx);
-  if (axes.kind === 'noop') return [gy, ...none.slice(1)];
   const x = node.inputs[0];
   const rank = ctx.rank(x);
   const counted = axes.kind === 'const' ? axes.axes : axes.kind === 'all' ? Array.from({ length: rank }, (_, i) => i) : undefined;
   const n = counted ? staticProduct(ctx, x, counted) : undefined;
   // Scaling before the Expand touches |Y| elements instead of |X|.
   const scaled = n !== undefined ? g.op('Mul', [gy, scalar(g, 1 / n)]) : g.op('Div', [gy, sizeRatio(ctx, x, node.outputs[0])]);
-  return [g.op('Expand', [keepdimsForm(g, node, scaled, axes), ctx.shapeOf(x)]), ...none.slice(1)];
-};
+  return g.op('Expand', [keepdimsForm(g, node, scaled, axes), ctx.shapeOf(x)]);
+});
 
 /** dx = [x == y] * keepdims(gy) / (number of elements equal to y in the slice) */
-const reduceExtremum: VjpRule = (ctx, [gy]) => {
+const reduceExtremum = reductionRule((ctx, gy, axes) => {
   const { g, node } = ctx;
-  const none = node.inputs.map(() => undefined);
-  if (!gy || !ctx.needsGrad(0)) return none;
-  const axes = reducedAxes(ctx);
-  if (axes.kind === 'noop') return [gy, ...none.slice(1)];
   const x = node.inputs[0];
   const mask = maskToFloat(g, g.op('Equal', [x, keepdimsForm(g, node, node.outputs[0], axes)]));
   const count = sumOver(g, mask, axes);
   const share = g.op('Div', [keepdimsForm(g, node, gy, axes), count]);
-  return [g.op('Mul', [mask, share]), ...none.slice(1)];
-};
+  return g.op('Mul', [mask, share]);
+});
 
 /** Backward rules of reductions, by op type. */
 export const reduceRules: Record<string, VjpRule> = {

@@ -17,7 +17,8 @@
  */
 import { attrInt, attrInts, attrString, type Dim, type Graph } from '../../onnx/ir.js';
 import { i64 } from '../../onnx/tensor.js';
-import { UnsupportedGradientError, normAxis, type VjpContext, type VjpRule } from '../rule.js';
+import { normAxis } from '../../onnx/arrays.js';
+import { UnsupportedGradientError, dataInputRule, type VjpContext, type VjpRule } from '../rule.js';
 import { hasInput, reduce, scalar, unsqueeze } from '../emit.js';
 
 type Grads = (string | undefined)[];
@@ -182,17 +183,13 @@ const transpose: VjpRule = (ctx, [gy]) => {
 };
 
 /** Expand: dx = gy summed over the broadcast axes. */
-const expand: VjpRule = (ctx, [gy]) => {
-  if (!gy || !ctx.needsGrad(0)) return [undefined, undefined];
-  return [ctx.unbroadcast(gy, ctx.node.inputs[0], ctx.node.outputs[0]), undefined];
-};
+const expand = dataInputRule((ctx, gy) => ctx.unbroadcast(gy, ctx.node.inputs[0], ctx.node.outputs[0]));
 
 /**
  * Tile: y = x repeated r_i times along axis i, so y viewed as [r0, d0, r1, d1, ...] has x at
  * every (k0, k1, ...): dx = ReduceSum(Reshape(gy, [r0, d0, r1, d1, ...]), axes of the r_i).
  */
-const tile: VjpRule = (ctx, [gy]) => {
-  if (!gy || !ctx.needsGrad(0)) return [undefined, undefined];
+const tile = dataInputRule((ctx, gy) => {
   const { g, node } = ctx;
   const [x, repeatsName] = node.inputs;
   const rank = ctx.rank(x);
@@ -211,8 +208,8 @@ const tile: VjpRule = (ctx, [gy]) => {
     target.push(dim);
   }
   const viewed = g.op('Reshape', [gy, shapeVector(g, target)]);
-  return [reduce(g, 'ReduceSum', viewed, sumAxes, false), undefined];
-};
+  return reduce(g, 'ReduceSum', viewed, sumAxes, false);
+});
 
 /** Concat: dx_i = the i-th block of gy along the axis (one Split with the inputs' sizes). */
 const concat: VjpRule = (ctx, [gy]) => {
@@ -366,8 +363,7 @@ const slice: VjpRule = (ctx, [gy]) => {
  * idx (repeated indices add up): ScatterND(reduction add) into zeros, with the indexed axis
  * moved to the front of x and the index axes to the front of gy.
  */
-const gather: VjpRule = (ctx, [gy]) => {
-  if (!gy || !ctx.needsGrad(0)) return [undefined, undefined];
+const gather = dataInputRule((ctx, gy) => {
   const { g, node } = ctx;
   const [data, idx] = node.inputs;
   const r = ctx.rank(data);
@@ -382,18 +378,17 @@ const gather: VjpRule = (ctx, [gy]) => {
   const zerosShape = allStatic(permutedDims) ? g.constI64(permutedDims) : g.op('Gather', [ctx.shapeOf(data), g.constI64(dataPerm)]);
   const indices = unsqueeze(g, normalizedIndices(ctx, idx, data, axis), [q]);
   const acc = g.op('ScatterND', [zerosOfShape(g, zerosShape), indices, moved], { reduction: 'add' });
-  return [isIdentityPerm(dataPerm) ? acc : g.op('Transpose', [acc], { perm: invertPerm(dataPerm) }), undefined];
-};
+  return isIdentityPerm(dataPerm) ? acc : g.op('Transpose', [acc], { perm: invertPerm(dataPerm) });
+});
 
 /** GatherElements: y[i] = x[..., idx[i], ...] elementwise, so dx = ScatterElements(0, idx, gy, add). */
-const gatherElements: VjpRule = (ctx, [gy]) => {
-  if (!gy || !ctx.needsGrad(0)) return [undefined, undefined];
+const gatherElements = dataInputRule((ctx, gy) => {
   const { g, node } = ctx;
   const [data, idx] = node.inputs;
   const axis = normAxis(attrInt(node, 'axis', 0), ctx.rank(data));
   const indices = normalizedIndices(ctx, idx, data, axis);
-  return [g.op('ScatterElements', [zerosOfShape(g, shapeTensor(ctx, data)), indices, gy], { axis, reduction: 'add' }), undefined];
-};
+  return g.op('ScatterElements', [zerosOfShape(g, shapeTensor(ctx, data)), indices, gy], { axis, reduction: 'add' });
+});
 
 /**
  * Pad (constant mode): y = x with pads around it (negative pads crop), so dx = gy with the
