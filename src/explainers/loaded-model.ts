@@ -11,7 +11,7 @@ import type { HeadSpec } from '../autodiff/spec.js';
 import { subgraph } from '../autodiff/surgery.js';
 import { InputError, ModelError } from '../errors.js';
 import { decodeModel, encodeModel, type OnnxModel } from '../onnx/model-io.js';
-import type { ModelDtype } from '../runtime/model-files.js';
+import { dtypesWorthTrying, localDtypes, parseDtype, type ModelDtype } from '../runtime/model-files.js';
 import type { Device } from '../runtime/ort.js';
 import { createSession, type ExternalDataFile, type Session } from '../runtime/session.js';
 import { isRobertaLike } from './text/inputs.js';
@@ -65,6 +65,8 @@ export class LoadedModel {
     readonly explained: ExplainedFunction = 'as-shipped',
     /** The shipped graph with its batch axis freed, when the file fixed it to 1. */
     private readonly shippedFreed?: OnnxModel,
+    /** The loaded dtype and, where cheap to know, the dtypes the model has (for error hints). */
+    private readonly files: { dtype: ModelDtype; available: ModelDtype[] | undefined } = { dtype: 'fp32', available: undefined },
   ) {}
 
   /**
@@ -84,7 +86,8 @@ export class LoadedModel {
     const shipped = freeBatchAxis(decoded);
     // Quantized / fp16 / fused patterns become standard float ops once, here (never per step).
     const d = decomposeModel(shipped, { externalData: bytes.externalData });
-    return new LoadedModel(modelIdOrPath, config, d.model, bytes.externalData, opts.device ?? 'auto', d.explained, shipped === decoded ? undefined : shipped);
+    const files = { dtype: parseDtype(opts.dtype), available: await localDtypes(bytes.source) };
+    return new LoadedModel(modelIdOrPath, config, d.model, bytes.externalData, opts.device ?? 'auto', d.explained, shipped === decoded ? undefined : shipped, files);
   }
 
   /** Model type from config.json (`bert`, `roberta`, ...). */
@@ -220,7 +223,9 @@ export class LoadedModel {
         gr = buildIntegratedGradientsGraph(this.onnx, { cut: cut.tensor, head, reduction });
       } catch (cause) {
         if (cause instanceof Error && cause.name === 'UnsupportedOpError') {
-          throw new ModelError(cause.message, { code: 'unsupported-op', cause });
+          const others = dtypesWorthTrying(this.files.dtype, this.files.available);
+          const hint = others.length > 0 ? ` Other files of this model may export these ops differently: dtypes worth trying: ${others.join(', ')}.` : '';
+          throw new ModelError(`${cause.message}${hint}`, { code: 'unsupported-op', cause });
         }
         throw cause;
       }

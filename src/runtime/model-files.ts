@@ -12,6 +12,7 @@
  */
 import { InputError } from '../errors.js';
 import { describeSource, modelFileExists, type HubSettings, type ModelSource, type ReadFileOptions } from './model-source.js';
+import { isNode } from './platform.js';
 
 /** transformers.js's dtype names, in the order they are listed to users. */
 export const DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
@@ -87,4 +88,27 @@ export async function availableDtypes(source: ModelSource, hub: HubSettings, opt
 export function missingDtypeError(source: ModelSource, dtype: ModelDtype, available: readonly ModelDtype[]): InputError {
   const has = available.length > 0 ? `It has: ${available.join(', ')}. Pass one of those as dtype.` : 'It has no ONNX model file under onnx/ at all; export one (e.g. optimum-cli export onnx).';
   return new InputError(`${describeSource(source)} has no ${modelFileFor(dtype)} (dtype ${dtype}). ${has}`, { code: 'dtype-not-found' });
+}
+
+/** Hub settings for sources that never reach the Hub (local folders in Node). */
+const NO_HUB: HubSettings = { remoteHost: '', remotePathTemplate: '', localModelPath: '', allowLocalModels: false };
+
+/**
+ * The dtypes a model has, when finding out costs nothing (a local folder in Node: a few
+ * stats); undefined elsewhere (it would take a request per dtype).
+ */
+export async function localDtypes(source: ModelSource): Promise<ModelDtype[] | undefined> {
+  return source.kind === 'local' && isNode() ? availableDtypes(source, NO_HUB) : undefined;
+}
+
+/**
+ * Other dtypes worth trying when the loaded file cannot be explained: those the model has
+ * (plain fp32 first: exports with the fewest rewritten ops), or fp32 when that is unknown.
+ *
+ * @example
+ * dtypesWorthTrying('q4', ['fp32', 'q4']); // ['fp32']
+ */
+export function dtypesWorthTrying(current: ModelDtype, available: readonly ModelDtype[] | undefined): ModelDtype[] {
+  if (!available) return current === 'fp32' ? [] : ['fp32'];
+  return DTYPES.filter((d) => d !== current && available.includes(d));
 }

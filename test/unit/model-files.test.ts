@@ -10,6 +10,8 @@ import { GradscopeError } from '../../src/errors.js';
 import { availableDtypes, DTYPES, modelFileFor, parseDtype } from '../../src/runtime/model-files.js';
 import { resolveModelSource } from '../../src/runtime/model-source.js';
 import { loadModelBytes } from '../../src/runtime/transformers.js';
+import { SequenceClassificationExplainer } from '../../src/explainers/sequence-classification.js';
+import { decodeModel, encodeModel } from '../../src/onnx/model-io.js';
 
 const VARIANTS = path.resolve('test/fixtures/variants');
 const HUB = { remoteHost: 'https://example.invalid/', remotePathTemplate: '{model}/resolve/{revision}/', localModelPath: '/nonexistent', allowLocalModels: false };
@@ -62,5 +64,25 @@ describe('model files by dtype', () => {
     const err = await loadModelBytes(dir, { localOnly: true }).catch((e: unknown) => e);
     expect((err as GradscopeError).code).toBe('dtype-not-found');
     expect((err as GradscopeError).message).toMatch(/no onnx\/model\.onnx \(dtype fp32\)\. It has: q4\./);
+  });
+
+  it('ops without a backward rule: one typed error listing each with its node count, and the dtypes worth trying', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gs-unsupported-'));
+    fs.cpSync(path.join(VARIANTS, 'distilbert-sst2'), dir, { recursive: true });
+    const file = path.join(dir, 'onnx/model.onnx');
+    const m = decodeModel(new Uint8Array(fs.readFileSync(file)));
+    // Ops ORT runs but gradscope has no rule for: both Erf (GELU) nodes and the head's Relu.
+    for (const n of m.graph.nodes) if (n.opType === 'Erf') n.opType = 'Sinh';
+    for (const n of m.graph.nodes) if (n.opType === 'Relu') n.opType = 'Selu';
+    fs.writeFileSync(file, encodeModel(m).bytes);
+    const ex = await SequenceClassificationExplainer.fromPretrained(dir, { device: 'cpu', localOnly: true });
+    const err = await ex.explain('a fine film').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GradscopeError);
+    expect((err as GradscopeError).code).toBe('unsupported-op');
+    const msg = (err as GradscopeError).message;
+    expect(msg).toMatch(/Sinh \(2 nodes: /);
+    expect(msg).toMatch(/Selu \(1 node: /);
+    expect(msg).toContain('dtypes worth trying: fp16, q8, q4.');
+    await ex.dispose();
   });
 });
