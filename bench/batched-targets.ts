@@ -13,9 +13,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { HeadSpec } from '../src/autodiff/spec.js';
-import { textIntegratedGradients, type TextRows } from '../src/explainers/text-attribution.js';
-import { oneHot, TextModel } from '../src/explainers/text-model.js';
+import { textIntegratedGradients, type TextRows } from '../src/explainers/text/text-attribution.js';
+import { TextModel } from '../src/explainers/text/text-model.js';
 import { buildSingleTextInputs } from '../src/explainers/text/inputs.js';
+import { oneHot } from '../src/explainers/core/math.js';
 
 const MODELS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/fixtures/models');
 const REPEATS = 11;

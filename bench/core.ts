@@ -8,10 +8,10 @@
  * that happened.
  */
 import { buildSingleTextInputs } from '../src/explainers/text/inputs.js';
-import { ImageClassificationExplainer } from '../src/explainers/image-classification.js';
-import { SequenceClassificationExplainer } from '../src/explainers/sequence-classification.js';
-import { TokenClassificationExplainer } from '../src/explainers/token-classification.js';
-import type { TextModel } from '../src/explainers/text-model.js';
+import { ImageClassificationExplainer } from '../src/explainers/image/image-classification.js';
+import { SequenceClassificationExplainer } from '../src/explainers/text/sequence-classification.js';
+import { TokenClassificationExplainer } from '../src/explainers/text/token-classification.js';
+import type { TextModel } from '../src/explainers/text/text-model.js';
 import { maxAbsChange } from '../src/attribution/auto-steps.js';
 import type { AutoStepsInfo, ImageClassificationResult } from '../src/types.js';
 import { Graph } from '../src/onnx/ir.js';

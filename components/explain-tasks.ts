@@ -1,15 +1,15 @@
 /**
- * What `<gradscope-explain>` asks for, per task: the ONE table mapping an explainer task to
- * its input form and to the positional arguments of the function `explainer(task, ...)`
- * returns. A task the factory learns later only needs a row here (and tasks that take one
- * text need none: unknown tasks fall back to a single text field).
+ * What `<gradscope-explain>` asks for, per task: each task's form, built from the task
+ * registry (`src/explainers/tasks.ts`: its title and its inputs, in the order the function
+ * `explainer(task, ...)` returns takes them). A new task needs no row here; only the look of
+ * each kind of input (label, control, placeholder) lives in this file.
  *
  * @module
  */
-import type { ImageSource } from '../src/runtime/processor.js';
+import { TASK_REGISTRY, type TaskInputName } from '../src/explainers/tasks.js';
 
-/** Names of the inputs an explain form can have. */
-export type ExplainFieldName = 'text' | 'textPair' | 'question' | 'context' | 'labels' | 'image';
+/** Names of the inputs an explain form can have (the registry's input names). */
+export type ExplainFieldName = TaskInputName;
 
 /** One input of a task's form. */
 export interface ExplainFieldSpec {
@@ -56,51 +56,35 @@ export const FIELD_ATTRIBUTES: Readonly<Record<ExplainFieldName, string>> = {
   image: 'image',
 };
 
-const TEXT: ExplainFieldSpec = { name: 'text', label: 'Text', control: 'textarea', placeholder: 'Type a sentence to explain' };
-const textOnly = (title: string): ExplainTaskForm => ({ title, fields: [TEXT], args: (v) => [v.text] });
-
-/**
- * Task -> form. Keys are the factory's task names (`src/explainers/factory.ts`).
- */
-export const TASK_FORMS: Readonly<Record<string, ExplainTaskForm>> = {
-  'text-classification': textOnly('Text classification'),
-  'sentiment-analysis': textOnly('Sentiment analysis'),
-  'multi-label-classification': textOnly('Multi-label classification'),
-  'token-classification': textOnly('Token classification (NER)'),
-  'text-pair-classification': {
-    title: 'Text-pair classification',
-    fields: [
-      { ...TEXT, label: 'First text' },
-      { name: 'textPair', label: 'Second text', control: 'textarea', placeholder: 'The text it is paired with' },
-    ],
-    args: (v) => [v.text, v.textPair],
-  },
-  'zero-shot-classification': {
-    title: 'Zero-shot classification',
-    fields: [
-      TEXT,
-      { name: 'labels', label: 'Candidate labels', control: 'input', placeholder: 'finance, technology, sports', hint: 'Separate labels with commas.' },
-    ],
-    args: (v) => [v.text, v.labels],
-  },
-  'question-answering': {
-    title: 'Question answering',
-    fields: [
-      { name: 'question', label: 'Question', control: 'input', placeholder: 'What is ...?' },
-      { name: 'context', label: 'Context', control: 'textarea', placeholder: 'The text that holds the answer' },
-    ],
-    args: (v) => [v.question, v.context],
-  },
-  'image-classification': {
-    title: 'Image classification',
-    fields: [{ name: 'image', label: 'Image', control: 'image', hint: 'Drop an image here, or choose a file.' }],
-    args: (v) => [v.image as ImageSource],
-  },
+/** How each kind of input looks, whatever the task. */
+const FIELDS: Readonly<Record<ExplainFieldName, ExplainFieldSpec>> = {
+  text: { name: 'text', label: 'Text', control: 'textarea', placeholder: 'Type a sentence to explain' },
+  textPair: { name: 'textPair', label: 'Second text', control: 'textarea', placeholder: 'The text it is paired with' },
+  labels: { name: 'labels', label: 'Candidate labels', control: 'input', placeholder: 'finance, technology, sports', hint: 'Separate labels with commas.' },
+  question: { name: 'question', label: 'Question', control: 'input', placeholder: 'What is ...?' },
+  context: { name: 'context', label: 'Context', control: 'textarea', placeholder: 'The text that holds the answer' },
+  image: { name: 'image', label: 'Image', control: 'image', hint: 'Drop an image here, or choose a file.' },
 };
+
+function formOf(title: string, inputs: readonly ExplainFieldName[], titles: Readonly<Partial<Record<ExplainFieldName, string>>> = {}): ExplainTaskForm {
+  return {
+    title,
+    fields: inputs.map((n) => (titles[n] === undefined ? FIELDS[n] : { ...FIELDS[n], label: titles[n] })),
+    args: (v) => inputs.map((n) => v[n]),
+  };
+}
+
+/** Task (and alias) -> form, from the registry. */
+export const TASK_FORMS: Readonly<Record<string, ExplainTaskForm>> = Object.fromEntries(
+  TASK_REGISTRY.flatMap((spec) => {
+    const titles = 'inputTitles' in spec ? spec.inputTitles : {};
+    return [[spec.task, formOf(spec.title, spec.inputs, titles)], ...spec.aliases.map((a) => [a.name, formOf(a.title, spec.inputs, titles)] as const)];
+  }),
+);
 
 /** The form of `task`; a task without a row gets a single text field. */
 export function taskForm(task: string): ExplainTaskForm {
-  return TASK_FORMS[task] ?? textOnly(task);
+  return TASK_FORMS[task] ?? formOf(task, ['text']);
 }
 
 /** Splits a comma-separated label list (`"a, b,,c"` -> `['a', 'b', 'c']`). */

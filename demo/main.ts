@@ -3,7 +3,7 @@
 // ?task=question-answering&device=wasm&steps=8 (or steps=auto)&dtype=q8
 import '../components/index.js';
 import type { ExplainResultDetail, GradscopeExplain } from '../components/index.js';
-import { EXPLAINER_TASKS } from '../src/explainers/factory.js';
+import { EXPLAINER_TASKS } from '../src/explainers/tasks.js';
 import { hasWebGpu } from '../src/runtime/ort.js';
 import { taskForm } from '../components/explain-tasks.js';
 import { DEMO_TASKS, fixtureModel, type DemoTask } from './tasks.js';

@@ -1,16 +1,18 @@
 /**
  * The demo's tasks: one bundled tiny fixture model and one example input per task (the inputs
  * of the transformers-interpret reference cases in test/fixtures/reference/, so the browser
- * tests can compare with them). Which tasks are enabled comes from the factory's task list.
+ * tests can compare with them). Which tasks exist, and their titles, come from the task
+ * registry (`src/explainers/tasks.ts`); this file only holds each task's example.
  */
+import type { ExplainerTask } from '../src/explainers/tasks.js';
 
 /** Presets of `<gradscope-explain>` attributes, by attribute name. */
 export type DemoInputs = Partial<Record<'text' | 'text-pair' | 'question' | 'context' | 'labels' | 'image', string>>;
 
 /** One task of the demo. */
 export interface DemoTask {
-  /** Factory task name. */
-  task: string;
+  /** Registry task name. */
+  task: ExplainerTask;
   /** Folder under the demo's ./fixtures/models/. */
   fixture: string;
   inputs: DemoInputs;

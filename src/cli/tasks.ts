@@ -4,18 +4,13 @@
 import type { IntegrationMethod } from '../attribution/quadrature.js';
 import { InputError } from '../errors.js';
 import { runImageTask, type ImageCliOptions } from './image-task.js';
-import { MultiLabelClassificationExplainer } from '../explainers/multi-label-classification.js';
-import { QuestionAnsweringExplainer } from '../explainers/question-answering.js';
-import { PairwiseSequenceClassificationExplainer, SequenceClassificationExplainer } from '../explainers/sequence-classification.js';
-import { TokenClassificationExplainer } from '../explainers/token-classification.js';
-import { ZeroShotClassificationExplainer } from '../explainers/zero-shot-classification.js';
 import type { ExplanationResult } from '../types.js';
 import { assertDevice } from '../runtime/ort.js';
-import type { Explainer } from '../explainers/explainer-base.js';
-import { EXPLAINER_TASKS } from '../explainers/factory.js';
 import type { ModelDtype } from '../runtime/model-files.js';
+import type { Explainer } from '../explainers/core/explainer.js';
+import { EXPLAINER_TASKS, findTask, type TaskEmbeddingType, type TaskInputName, type TaskSpec } from '../explainers/tasks.js';
 
-/** Tasks the CLI runs: the factory's. */
+/** Tasks the CLI runs: the registry's. */
 export const TASKS = EXPLAINER_TASKS;
 
 /** Parsed command-line options. */
@@ -78,17 +73,59 @@ function common(o: CliOptions): { nSteps?: number | 'auto'; tolerance?: number; 
   };
 }
 
-function embeddingType(v: string | undefined): { embeddingType?: 'word' | 'position' } {
+/** `--embedding-type`, checked against the layers the task offers. */
+function embeddingType(v: string | undefined, spec: TaskSpec): { embeddingType?: TaskEmbeddingType } {
   if (v === undefined) return {};
-  if (v !== 'word' && v !== 'position') throw new InputError(`--embedding-type must be word or position, got "${v}".`, { code: 'bad-embedding-type' });
-  return { embeddingType: v };
+  const allowed = spec.embeddingTypes;
+  if (!(allowed as readonly string[]).includes(v)) {
+    // Two-layer tasks keep their short message; QA (three layers) names its task.
+    const list = allowed.length <= 2 ? allowed.join(' or ') : `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]} for --task ${spec.task}`;
+    throw new InputError(`--embedding-type must be ${list}, got "${v}".`, { code: 'bad-embedding-type' });
+  }
+  return { embeddingType: v as TaskEmbeddingType };
 }
 
-/** QA also takes the whole embeddings block (its default). */
-function qaEmbeddingType(v: string | undefined): { embeddingType?: 'word' | 'position' | 'embeddings' } {
-  if (v === undefined) return {};
-  if (v !== 'word' && v !== 'position' && v !== 'embeddings') throw new InputError(`--embedding-type must be word, position or embeddings for --task question-answering, got "${v}".`, { code: 'bad-embedding-type' });
-  return { embeddingType: v };
+/** The explain call's positional argument for one registry input, from the flags. */
+function input(o: CliOptions, name: TaskInputName, task: string): unknown {
+  switch (name) {
+    case 'text':
+      return need(o.text, 'text', task);
+    case 'textPair':
+      return need(o.textPair, 'text-pair', task);
+    case 'labels':
+      return need(o.labels?.length ? o.labels : undefined, 'labels', task);
+    case 'question':
+      return need(o.question, 'question', task);
+    case 'context':
+      return need(o.context ?? o.text, 'context', task);
+    case 'image':
+      throw new InputError(`--task ${task} takes an image: the CLI runs it through its image task.`, { code: 'unknown-task' });
+  }
+}
+
+/** The task-specific options (registry `options`) from the flags. */
+function taskOptions(o: CliOptions, spec: TaskSpec): Record<string, unknown> {
+  const r: Record<string, unknown> = {};
+  for (const opt of spec.options) {
+    switch (opt) {
+      case 'target':
+        if (o.index !== undefined) r.index = o.index;
+        if (o.className !== undefined) r.className = o.className;
+        break;
+      case 'flipSign':
+        r.flipSign = o.flipSign;
+        break;
+      case 'hypothesis':
+        if (o.hypothesisTemplate !== undefined) r.hypothesisTemplate = o.hypothesisTemplate;
+        r.includeHypothesis = o.includeHypothesis ?? false;
+        break;
+      case 'ignored':
+        if (o.ignoredLabels !== undefined) r.ignoredLabels = o.ignoredLabels;
+        if (o.ignoredIndexes !== undefined) r.ignoredIndexes = o.ignoredIndexes;
+        break;
+    }
+  }
+  return r;
 }
 
 /** A result and its page, rendered by the explainer's own `visualize()`. */
@@ -106,48 +143,14 @@ export async function runTask(o: CliOptions): Promise<TaskOutput> {
   if (!o.task) throw new InputError(`--task is required (one of ${TASKS.join(', ')}).`, { code: 'missing-option' });
   need(o.model, 'model', o.task);
   assertDevice(o.device);
-  const init = { device: o.device, localOnly: o.localOnly, ...(o.dtype ? { dtype: o.dtype } : {}) };
-  const target = { ...(o.index !== undefined ? { index: o.index } : {}), ...(o.className !== undefined ? { className: o.className } : {}) };
-  switch (o.task) {
-    case 'text-classification':
-    case 'sentiment-analysis': {
-      const ex = await SequenceClassificationExplainer.fromPretrained(o.model, init);
-      return done(ex, await ex.explain(need(o.text, 'text', o.task), { ...common(o), ...target, ...embeddingType(o.embeddingType) }));
-    }
-    case 'text-pair-classification': {
-      const ex = await PairwiseSequenceClassificationExplainer.fromPretrained(o.model, init);
-      return done(ex, await ex.explain(need(o.text, 'text', o.task), need(o.textPair, 'text-pair', o.task), { ...common(o), ...target, ...embeddingType(o.embeddingType), flipSign: o.flipSign }));
-    }
-    case 'multi-label-classification': {
-      const ex = await MultiLabelClassificationExplainer.fromPretrained(o.model, init);
-      return done(ex, await ex.explain(need(o.text, 'text', o.task), { ...common(o), ...embeddingType(o.embeddingType) }));
-    }
-    case 'zero-shot-classification': {
-      const labels = need(o.labels?.length ? o.labels : undefined, 'labels', o.task);
-      const ex = await ZeroShotClassificationExplainer.fromPretrained(o.model, init);
-      return done(ex, await ex.explain(need(o.text, 'text', o.task), labels, {
-        ...common(o),
-        ...embeddingType(o.embeddingType),
-        ...(o.hypothesisTemplate !== undefined ? { hypothesisTemplate: o.hypothesisTemplate } : {}),
-        includeHypothesis: o.includeHypothesis ?? false,
-      }));
-    }
-    case 'question-answering': {
-      const ex = await QuestionAnsweringExplainer.fromPretrained(o.model, init);
-      return done(ex, await ex.explain(need(o.question, 'question', o.task), need(o.context ?? o.text, 'context', o.task), { ...common(o), ...qaEmbeddingType(o.embeddingType) }));
-    }
-    case 'token-classification': {
-      const ex = await TokenClassificationExplainer.fromPretrained(o.model, init);
-      return done(ex, await ex.explain(need(o.text, 'text', o.task), {
-        ...common(o),
-        ...embeddingType(o.embeddingType),
-        ...(o.ignoredLabels !== undefined ? { ignoredLabels: o.ignoredLabels } : {}),
-        ...(o.ignoredIndexes !== undefined ? { ignoredIndexes: o.ignoredIndexes } : {}),
-      }));
-    }
-    case 'image-classification':
-      return runImageTask(o);
-    default:
-      throw new InputError(`Unknown task "${o.task}". Known tasks: ${TASKS.join(', ')}.`, { code: 'unknown-task' });
-  }
+  const spec = findTask(o.task);
+  if (!spec) throw new InputError(`Unknown task "${o.task}". Known tasks: ${TASKS.join(', ')}.`, { code: 'unknown-task' });
+  // Images have their own flags (attribution type, PNG output): see image-task.ts.
+  if (spec.inputs.includes('image')) return runImageTask(o);
+  const args = spec.inputs.map((name) => input(o, name, o.task));
+  const options = { ...common(o), ...taskOptions(o, spec), ...embeddingType(o.embeddingType, spec) };
+  const Cls = await spec.load();
+  const ex = await Cls.fromPretrained(o.model, { device: o.device, localOnly: o.localOnly, ...(o.dtype ? { dtype: o.dtype } : {}) });
+  const explain = ex.explain.bind(ex) as (...a: unknown[]) => Promise<ExplanationResult>;
+  return done(ex, await explain(...args, options));
 }

@@ -1,137 +1,56 @@
 /**
  * `explainer(task, model)`: a factory in the style of transformers.js's `pipeline`, returning
- * a function that explains its inputs.
+ * a function that explains its inputs. The tasks come from the registry (`tasks.ts`).
  */
 import { InputError } from '../errors.js';
-import type { ImageClassificationResult, MultiLabelResult, QuestionAnsweringResult, SequenceClassificationResult, Task, TokenClassificationResult, ZeroShotResult } from '../types.js';
-import { ImageClassificationExplainer, type ImageExplainOptions, type ImageInput } from './image-classification.js';
-import { MultiLabelClassificationExplainer, type MultiLabelExplainOptions } from './multi-label-classification.js';
-import { QuestionAnsweringExplainer, type QuestionAnsweringExplainOptions } from './question-answering.js';
-import {
-  PairwiseSequenceClassificationExplainer,
-  SequenceClassificationExplainer,
-  type PairwiseExplainOptions,
-  type SequenceExplainOptions,
-} from './sequence-classification.js';
-import type { TextExplainerInit } from './text-model.js';
-import { TokenClassificationExplainer, type TokenClassificationExplainOptions } from './token-classification.js';
-import { ZeroShotClassificationExplainer, type ZeroShotExplainOptions } from './zero-shot-classification.js';
+import type { ImageExplainerInit } from './image/image-options.js';
+import { EXPLAINER_TASKS, findTask, type ExplainerFnOf, type ExplainerTask } from './tasks.js';
+import type { TextExplainerInit } from './text/text-model.js';
 
-/** Tasks the factory knows: the result tasks, plus transformers.js's alias `sentiment-analysis`. */
-export type ExplainerTask = Task | 'sentiment-analysis';
+export { EXPLAINER_TASKS, type ExplainerTask } from './tasks.js';
 
-/** Every task of {@link ExplainerTask}, for messages and CLIs. */
-export const EXPLAINER_TASKS: readonly ExplainerTask[] = [
-  'text-classification',
-  'sentiment-analysis',
-  'text-pair-classification',
-  'multi-label-classification',
-  'zero-shot-classification',
-  'question-answering',
-  'token-classification',
-  'image-classification',
-];
+/** The function returned for text classification (and `sentiment-analysis`). */
+export type TextClassificationExplainerFn = ExplainerFnOf<'text-classification'>;
 
-/** The function returned for text classification. */
-export interface TextClassificationExplainerFn {
-  (text: string, options?: SequenceExplainOptions): Promise<SequenceClassificationResult>;
-  readonly explainer: SequenceClassificationExplainer;
-}
-
-/** The function returned for text-pair classification. */
-export interface TextPairClassificationExplainerFn {
-  (text: string, textPair: string, options?: PairwiseExplainOptions): Promise<SequenceClassificationResult>;
-  readonly explainer: PairwiseSequenceClassificationExplainer;
-}
+/** The function returned for text-pair classification: the text, then the text it is paired with. */
+export type TextPairClassificationExplainerFn = ExplainerFnOf<'text-pair-classification'>;
 
 /** The function returned for multi-label classification. */
-export interface MultiLabelClassificationExplainerFn {
-  (text: string, options?: MultiLabelExplainOptions): Promise<MultiLabelResult>;
-  readonly explainer: MultiLabelClassificationExplainer;
-}
+export type MultiLabelClassificationExplainerFn = ExplainerFnOf<'multi-label-classification'>;
 
 /** The function returned for zero-shot classification: the text, then the candidate labels. */
-export interface ZeroShotClassificationExplainerFn {
-  (text: string, labels: string[], options?: ZeroShotExplainOptions): Promise<ZeroShotResult>;
-  readonly explainer: ZeroShotClassificationExplainer;
-}
+export type ZeroShotClassificationExplainerFn = ExplainerFnOf<'zero-shot-classification'>;
 
 /** The function returned for question answering: the question, then the context. */
-export interface QuestionAnsweringExplainerFn {
-  (question: string, context: string, options?: QuestionAnsweringExplainOptions): Promise<QuestionAnsweringResult>;
-  readonly explainer: QuestionAnsweringExplainer;
-}
+export type QuestionAnsweringExplainerFn = ExplainerFnOf<'question-answering'>;
 
 /** The function returned for token classification. */
-export interface TokenClassificationExplainerFn {
-  (text: string, options?: TokenClassificationExplainOptions): Promise<TokenClassificationResult>;
-  readonly explainer: TokenClassificationExplainer;
-}
+export type TokenClassificationExplainerFn = ExplainerFnOf<'token-classification'>;
 
 /** The function returned for image classification: an image (URL, path, Blob, element, ...) or `{ pixelValues }`. */
-export interface ImageClassificationExplainerFn {
-  (image: ImageInput, options?: ImageExplainOptions): Promise<ImageClassificationResult>;
-  readonly explainer: ImageClassificationExplainer;
-}
+export type ImageClassificationExplainerFn = ExplainerFnOf<'image-classification'>;
 
-/** Maps each task to what the factory returns. */
-export interface ExplainerFns {
-  'text-classification': TextClassificationExplainerFn;
-  'sentiment-analysis': TextClassificationExplainerFn;
-  'text-pair-classification': TextPairClassificationExplainerFn;
-  'multi-label-classification': MultiLabelClassificationExplainerFn;
-  'zero-shot-classification': ZeroShotClassificationExplainerFn;
-  'question-answering': QuestionAnsweringExplainerFn;
-  'token-classification': TokenClassificationExplainerFn;
-  'image-classification': ImageClassificationExplainerFn;
-}
+/** Maps each task (and alias) to what the factory returns. */
+export type ExplainerFns = { [T in ExplainerTask]: ExplainerFnOf<T> };
+
+/** Options of {@link explainer}: the load options of the task's explainer. */
+export type ExplainerInit = TextExplainerInit & ImageExplainerInit;
 
 /**
  * Loads a model for a task and returns a function that explains inputs.
+ *
+ * @throws {InputError} (`code: 'unknown-task'`) naming the known tasks.
  *
  * @example
  * const explain = await explainer('sentiment-analysis', 'Xenova/distilbert-base-uncased-finetuned-sst-2-english');
  * const result = await explain('I love this movie');
  */
-export async function explainer<T extends ExplainerTask>(task: T, model: string, options: TextExplainerInit = {}): Promise<ExplainerFns[T]> {
-  switch (task) {
-    case 'text-classification':
-    case 'sentiment-analysis': {
-      const ex = await SequenceClassificationExplainer.fromPretrained(model, options);
-      const fn = (text: string, o?: SequenceExplainOptions): Promise<SequenceClassificationResult> => ex.explain(text, o);
-      return Object.assign(fn, { explainer: ex }) as ExplainerFns[T];
-    }
-    case 'text-pair-classification': {
-      const ex = await PairwiseSequenceClassificationExplainer.fromPretrained(model, options);
-      const fn = (text: string, pair: string, o?: PairwiseExplainOptions): Promise<SequenceClassificationResult> => ex.explain(text, pair, o);
-      return Object.assign(fn, { explainer: ex }) as ExplainerFns[T];
-    }
-    case 'multi-label-classification': {
-      const ex = await MultiLabelClassificationExplainer.fromPretrained(model, options);
-      const fn = (text: string, o?: MultiLabelExplainOptions): Promise<MultiLabelResult> => ex.explain(text, o);
-      return Object.assign(fn, { explainer: ex }) as ExplainerFns[T];
-    }
-    case 'zero-shot-classification': {
-      const ex = await ZeroShotClassificationExplainer.fromPretrained(model, options);
-      const fn = (text: string, labels: string[], o?: ZeroShotExplainOptions): Promise<ZeroShotResult> => ex.explain(text, labels, o);
-      return Object.assign(fn, { explainer: ex }) as ExplainerFns[T];
-    }
-    case 'question-answering': {
-      const ex = await QuestionAnsweringExplainer.fromPretrained(model, options);
-      const fn = (question: string, context: string, o?: QuestionAnsweringExplainOptions): Promise<QuestionAnsweringResult> => ex.explain(question, context, o);
-      return Object.assign(fn, { explainer: ex }) as ExplainerFns[T];
-    }
-    case 'token-classification': {
-      const ex = await TokenClassificationExplainer.fromPretrained(model, options);
-      const fn = (text: string, o?: TokenClassificationExplainOptions): Promise<TokenClassificationResult> => ex.explain(text, o);
-      return Object.assign(fn, { explainer: ex }) as ExplainerFns[T];
-    }
-    case 'image-classification': {
-      const ex = await ImageClassificationExplainer.fromPretrained(model, options);
-      const fn = (image: ImageInput, o?: ImageExplainOptions): Promise<ImageClassificationResult> => ex.explain(image, o);
-      return Object.assign(fn, { explainer: ex }) as ExplainerFns[T];
-    }
-    default:
-      throw new InputError(`Unknown task "${String(task)}". Known tasks: ${EXPLAINER_TASKS.join(', ')}.`, { code: 'unknown-task' });
-  }
+export async function explainer<T extends ExplainerTask>(task: T, model: string, options: ExplainerInit = {}): Promise<ExplainerFns[T]> {
+  const spec = findTask(task);
+  if (!spec) throw new InputError(`Unknown task "${String(task)}". Known tasks: ${EXPLAINER_TASKS.join(', ')}.`, { code: 'unknown-task' });
+  const Cls = await spec.load();
+  const ex = await Cls.fromPretrained(model, options);
+  const explain = ex.explain.bind(ex) as (...args: unknown[]) => Promise<unknown>;
+  const fn = (...args: unknown[]): Promise<unknown> => explain(...args);
+  return Object.assign(fn, { explainer: ex }) as unknown as ExplainerFns[T];
 }

@@ -8,14 +8,14 @@ import { describe, expect, test } from 'vitest';
 import { autoSteps, DEFAULT_AUTO_STEPS, extrapolatedError, maxAbsChange } from '../../src/attribution/auto-steps.js';
 import { mulberry32 } from '../../src/attribution/noise-tunnel.js';
 import { quadrature } from '../../src/attribution/quadrature.js';
-import { SequenceClassificationExplainer } from '../../src/explainers/sequence-classification.js';
+import { SequenceClassificationExplainer } from '../../src/explainers/text/sequence-classification.js';
 import { InputError } from '../../src/errors.js';
 import { MODELS_DIR, REFERENCE_DIR } from './text-reference-fixtures.js';
-import { TokenClassificationExplainer } from '../../src/explainers/token-classification.js';
-import { MultiLabelClassificationExplainer } from '../../src/explainers/multi-label-classification.js';
-import { ZeroShotClassificationExplainer } from '../../src/explainers/zero-shot-classification.js';
-import { QuestionAnsweringExplainer } from '../../src/explainers/question-answering.js';
-import { ImageClassificationExplainer } from '../../src/explainers/image-classification.js';
+import { TokenClassificationExplainer } from '../../src/explainers/text/token-classification.js';
+import { MultiLabelClassificationExplainer } from '../../src/explainers/text/multi-label-classification.js';
+import { ZeroShotClassificationExplainer } from '../../src/explainers/text/zero-shot-classification.js';
+import { QuestionAnsweringExplainer } from '../../src/explainers/text/question-answering.js';
+import { ImageClassificationExplainer } from '../../src/explainers/image/image-classification.js';
 import type { AutoStepsInfo, ImageClassificationResult, QuestionAnsweringResult, TokenClassificationResult, WordAttribution } from '../../src/types.js';
 
 /** Gauss-Legendre integral over [0, 1] of each of `fs`. */

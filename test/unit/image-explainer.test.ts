@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { AbortError, InputError, ModelError } from '../../src/errors.js';
 import { explainer } from '../../src/explainers/factory.js';
-import { ImageClassificationExplainer } from '../../src/explainers/image-classification.js';
+import { ImageClassificationExplainer } from '../../src/explainers/image/image-classification.js';
 import { decodeTensor } from '../../src/viz/tensor-codec.js';
 import type { EncodedTensor } from '../../src/types.js';
 import { MODELS_DIR, REFERENCE_DIR } from './text-reference-fixtures.js';

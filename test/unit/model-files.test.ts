@@ -10,7 +10,7 @@ import { GradscopeError } from '../../src/errors.js';
 import { availableDtypes, DTYPES, modelFileFor, parseDtype } from '../../src/runtime/model-files.js';
 import { resolveModelSource } from '../../src/runtime/model-source.js';
 import { loadModelBytes } from '../../src/runtime/transformers.js';
-import { SequenceClassificationExplainer } from '../../src/explainers/sequence-classification.js';
+import { SequenceClassificationExplainer } from '../../src/explainers/text/sequence-classification.js';
 import { decodeModel, encodeModel } from '../../src/onnx/model-io.js';
 
 const VARIANTS = path.resolve('test/fixtures/variants');

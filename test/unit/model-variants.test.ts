@@ -8,7 +8,7 @@ import path from 'node:path';
 import { expect, test } from 'vitest';
 import { findEmbeddingGathers } from '../../src/autodiff/cut-points.js';
 import { exposeGatherIndices } from '../../src/autodiff/surgery.js';
-import { SequenceClassificationExplainer } from '../../src/explainers/sequence-classification.js';
+import { SequenceClassificationExplainer } from '../../src/explainers/text/sequence-classification.js';
 import { decodeModel, encodeModel } from '../../src/onnx/model-io.js';
 import { loadTextReferences, MODELS_DIR } from './text-reference-fixtures.js';
 

@@ -1,6 +1,6 @@
 /**
- * Pillow-exact resizing (src/runtime/pil-resize.ts) and the Python-exact image preprocessing
- * built on it (src/runtime/processor.ts):
+ * Pillow-exact resizing (src/explainers/image/pil-resize.ts) and the Python-exact image preprocessing
+ * built on it (src/explainers/image/pil-preprocess.ts, preprocess.ts):
  * - test.png through each vision fixture's processor equals the pixel_values the Python side fed
  *   (reference/<model>/pixel_values.f32.bin), bit for bit;
  * - golden cases made by Pillow itself (fixtures/pil-resize, every filter, L / LA / RGB / RGBA,
@@ -11,8 +11,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { PilResample, pilResize, type PilResampleFilter, type Uint8Image } from '../../src/runtime/pil-resize.js';
-import { loadImagePreprocessor, pilPreprocess, pilPreprocessPlan, rawImageToRgba, readImage } from '../../src/runtime/processor.js';
+import { PilResample, pilResize, type PilResampleFilter, type Uint8Image } from '../../src/explainers/image/pil-resize.js';
+import { loadImagePreprocessor } from '../../src/explainers/image/preprocess.js';
+import { pilPreprocess, pilPreprocessPlan } from '../../src/explainers/image/pil-preprocess.js';
+import { rawImageToRgba, readImage } from '../../src/explainers/image/read-image.js';
 import { FIXTURES_DIR, MODELS_DIR, REFERENCE_DIR } from './text-reference-fixtures.js';
 
 const TEST_PNG = path.join(REFERENCE_DIR, 'test.png');

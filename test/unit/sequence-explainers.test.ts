@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { PairwiseSequenceClassificationExplainer, SequenceClassificationExplainer } from '../../src/explainers/sequence-classification.js';
+import { PairwiseSequenceClassificationExplainer, SequenceClassificationExplainer } from '../../src/explainers/text/sequence-classification.js';
 import { InputError } from '../../src/errors.js';
 import { loadTextReferences, MODELS_DIR } from './text-reference-fixtures.js';
 

@@ -6,10 +6,10 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { InputError, ModelError } from '../../src/errors.js';
-import { MultiLabelClassificationExplainer } from '../../src/explainers/multi-label-classification.js';
-import { QuestionAnsweringExplainer } from '../../src/explainers/question-answering.js';
-import { TokenClassificationExplainer } from '../../src/explainers/token-classification.js';
-import { ZeroShotClassificationExplainer } from '../../src/explainers/zero-shot-classification.js';
+import { MultiLabelClassificationExplainer } from '../../src/explainers/text/multi-label-classification.js';
+import { QuestionAnsweringExplainer } from '../../src/explainers/text/question-answering.js';
+import { TokenClassificationExplainer } from '../../src/explainers/text/token-classification.js';
+import { ZeroShotClassificationExplainer } from '../../src/explainers/text/zero-shot-classification.js';
 import type { WordAttribution } from '../../src/types.js';
 import { loadTextReferences, MODELS_DIR, type TextReference } from './text-reference-fixtures.js';
 

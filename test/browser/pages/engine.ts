@@ -1,6 +1,6 @@
 // Test page for the gradient graphs and explainers on WebGPU. Driven by ../engine.spec.ts.
-import { ImageClassificationExplainer } from '../../../src/explainers/image-classification.js';
-import { SequenceClassificationExplainer } from '../../../src/explainers/sequence-classification.js';
+import { ImageClassificationExplainer } from '../../../src/explainers/image/image-classification.js';
+import { SequenceClassificationExplainer } from '../../../src/explainers/text/sequence-classification.js';
 import type { Device } from '../../../src/runtime/ort.js';
 import type { SequenceClassificationResult } from '../../../src/types.js';
 import { PROBES, runProbe, type ProbeResult } from '../../support/gradient-probe.js';

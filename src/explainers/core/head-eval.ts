@@ -2,33 +2,11 @@
  * The explained scalar F computed on the CPU from plain model outputs, with the same meaning
  * as the graph head (`autodiff/head.ts`); used where F is needed from an ordinary forward.
  */
-import type { HeadSpec } from '../autodiff/spec.js';
+import type { HeadSpec } from '../../autodiff/spec.js';
+import { sigmoid, softmax } from './math.js';
 
 /** Model outputs read back from a run: data and dims per output name. */
 export type OutputArrays = Record<string, { data: Float32Array; dims: number[] }>;
-
-/** Softmax of one row (max-shifted). */
-export function softmax(row: ArrayLike<number>): Float64Array {
-  let max = -Infinity;
-  for (let i = 0; i < row.length; i++) max = Math.max(max, row[i]);
-  const out = new Float64Array(row.length);
-  let sum = 0;
-  for (let i = 0; i < row.length; i++) sum += out[i] = Math.exp(row[i] - max);
-  for (let i = 0; i < row.length; i++) out[i] /= sum;
-  return out;
-}
-
-/** Index of the largest value (the first one on ties, like torch.argmax). */
-export function argmax(v: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
-  return best;
-}
-
-/** Logistic sigmoid. */
-export function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
-}
 
 function first(outputs: OutputArrays, name?: string): { data: Float32Array; dims: number[] } {
   const o = name ? outputs[name] : Object.values(outputs)[0];

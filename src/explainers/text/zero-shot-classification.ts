@@ -2,27 +2,20 @@
  * ZeroShotClassificationExplainer: an NLI model asked "does the text entail <hypothesis about
  * label>?" for each candidate label, explained as transformers-interpret does it.
  */
-import { normalizeAttributions, toWordAttributions } from '../attribution/normalize.js';
-import { InputError, ModelError } from '../errors.js';
-import type { ZeroShotResult } from '../types.js';
-import { argmax, sigmoid, type OutputArrays } from './head-eval.js';
+import { normalizeAttributions, toWordAttributions } from '../../attribution/normalize.js';
+import { InputError, ModelError } from '../../errors.js';
+import type { ZeroShotResult } from '../../types.js';
+import { type OutputArrays } from '../core/head-eval.js';
 import { forwardOutputs } from './forward.js';
-import { mergeAutoSteps, normalizedTokenSums, textIntegratedGradientsSteps } from './steps.js';
-import type { AutoStepsInfo } from '../types.js';
-import { DEFAULT_HYPOTHESIS_TEMPLATE, formatHypothesis } from './text/hypothesis.js';
-import { buildZeroShotInputs, zeroShotSliceEnd, type TextInputs } from './text/inputs.js';
-import {
-  checkCommon,
-  compatOf,
-  integrationOptions,
-  oneHot,
-  requireOutputRank,
-  requireText,
-  resolveEmbeddingLayer,
-  type CommonExplainOptions,
-  type EmbeddingType,
-} from './text-model.js';
-import { TextExplainer } from './explainer-base.js';
+import { mergeAutoSteps } from '../core/steps.js';
+import type { AutoStepsInfo } from '../../types.js';
+import { DEFAULT_HYPOTHESIS_TEMPLATE, formatHypothesis } from './hypothesis.js';
+import { buildZeroShotInputs, zeroShotSliceEnd, type TextInputs } from './inputs.js';
+import { requireOutputRank, requireText, resolveEmbeddingLayer, type EmbeddingType } from './text-model.js';
+import { argmax, sigmoid, oneHot } from '../core/math.js';
+import { normalizedTokenSums, textIntegratedGradientsSteps } from './text-steps.js';
+import { checkCommon, compatOf, integrationOptions, type CommonExplainOptions } from '../core/options.js';
+import { TextExplainer } from './text-explainer.js';
 
 /** Options of a zero-shot explanation. */
 export interface ZeroShotExplainOptions extends CommonExplainOptions {

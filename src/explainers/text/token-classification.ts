@@ -3,24 +3,17 @@
  * made the model give it its predicted class, as transformers-interpret computes it, with the
  * results keyed by position.
  */
-import { normalizeAttributions, toWordAttributions } from '../attribution/normalize.js';
-import { InputError } from '../errors.js';
-import type { TokenAttributionEntry, TokenClassificationResult } from '../types.js';
-import { argmax, softmax } from './head-eval.js';
+import { normalizeAttributions, toWordAttributions } from '../../attribution/normalize.js';
+import { InputError } from '../../errors.js';
+import type { TokenAttributionEntry, TokenClassificationResult } from '../../types.js';
 import { forwardOutputs } from './forward.js';
-import { textIntegratedGradientsSteps } from './steps.js';
-import { buildSingleTextInputs } from './text/inputs.js';
-import {
-  checkCommon,
-  compatOf,
-  integrationOptions,
-  requireOutputRank,
-  requireText,
-  resolveEmbeddingLayer,
-  type CommonExplainOptions,
-  type EmbeddingType,
-} from './text-model.js';
-import { TextExplainer } from './explainer-base.js';
+import { buildSingleTextInputs } from './inputs.js';
+import { requireOutputRank, requireText, resolveEmbeddingLayer, type EmbeddingType } from './text-model.js';
+import { argmax, softmax } from '../core/math.js';
+import { textIntegratedGradientsSteps } from './text-steps.js';
+import { checkCommon, compatOf, integrationOptions, type CommonExplainOptions } from '../core/options.js';
+import { labelName } from '../core/target.js';
+import { TextExplainer } from './text-explainer.js';
 
 /** Options of a token-classification explanation. */
 export interface TokenClassificationExplainOptions extends CommonExplainOptions {
@@ -82,7 +75,7 @@ export class TokenClassificationExplainer extends TextExplainer<TokenClassificat
     // `model(input_ids)` (mask of ones, default token types, which its rows use anyway).
     const pred = Object.values(await forwardOutputs(this.text.model, compat.compat !== undefined ? { inputIds: rows.inputIds } : rows))[0];
     const C = pred.dims[2];
-    const name = (c: number): string => labels[c] ?? `LABEL_${c}`;
+    const name = (c: number): string => labelName(labels, c);
     const predicted = tokenRows(pred.data, T, C).map(argmax);
     const selected = predicted.flatMap((c, i) => (ignoredIndexes.has(i) || ignoredLabels.has(name(c)) ? [] : [i]));
     const tokens = this.text.tokens(rows.inputIds);

@@ -2,24 +2,15 @@
  * MultiLabelClassificationExplainer: every label of a multi-label classifier explained on its
  * own sigmoid, as transformers-interpret does it, but with all labels sharing one batch.
  */
-import { normalizeAttributions, toWordAttributions } from '../attribution/normalize.js';
-import { ModelError } from '../errors.js';
-import type { MultiLabelResult, WordAttribution } from '../types.js';
-import { sigmoid } from './head-eval.js';
-import { textIntegratedGradientsSteps } from './steps.js';
-import { buildSingleTextInputs } from './text/inputs.js';
-import {
-  checkCommon,
-  compatOf,
-  integrationOptions,
-  oneHot,
-  requireOutputRank,
-  requireText,
-  resolveEmbeddingLayer,
-  type CommonExplainOptions,
-  type EmbeddingType,
-} from './text-model.js';
-import { TextExplainer } from './explainer-base.js';
+import { normalizeAttributions, toWordAttributions } from '../../attribution/normalize.js';
+import { ModelError } from '../../errors.js';
+import type { MultiLabelResult, WordAttribution } from '../../types.js';
+import { buildSingleTextInputs } from './inputs.js';
+import { requireOutputRank, requireText, resolveEmbeddingLayer, type EmbeddingType } from './text-model.js';
+import { sigmoid, oneHot } from '../core/math.js';
+import { textIntegratedGradientsSteps } from './text-steps.js';
+import { checkCommon, compatOf, integrationOptions, type CommonExplainOptions } from '../core/options.js';
+import { TextExplainer } from './text-explainer.js';
 
 /** Options of a multi-label explanation. */
 export interface MultiLabelExplainOptions extends CommonExplainOptions {

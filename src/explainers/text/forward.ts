@@ -3,9 +3,9 @@
  * predictions that are not taken from the integration itself (transformers-interpret predicts
  * from `model(input_ids)` alone in places, and zero-shot predicts on the raw text).
  */
-import type { Tensor } from '../runtime/session.js';
-import type { OutputArrays } from './head-eval.js';
-import type { LoadedModel } from './loaded-model.js';
+import type { Tensor } from '../../runtime/session.js';
+import type { OutputArrays } from '../core/head-eval.js';
+import type { LoadedModel } from '../core/loaded-model.js';
 
 /** Positions the model would compute itself: 0..T-1, or RoBERTa's pad + running count of non-pad tokens. */
 export function defaultPositions(model: LoadedModel, ids: readonly number[]): number[] {

@@ -5,11 +5,8 @@
  *
  * @module
  */
-import { autoSteps, DEFAULT_AUTO_TOLERANCE, type AutoStepsEvaluation } from '../attribution/auto-steps.js';
-import { normalizeAttributions } from '../attribution/normalize.js';
-import type { AutoStepsInfo } from '../types.js';
-import { textIntegratedGradients, type TextIgRequest, type TextIgResult } from './text-attribution.js';
-import type { LoadedModel } from './loaded-model.js';
+import { autoSteps, DEFAULT_AUTO_TOLERANCE, type AutoStepsEvaluation } from '../../attribution/auto-steps.js';
+import type { AutoStepsInfo } from '../../types.js';
 
 /** The step options of a call. */
 export interface StepsChoice {
@@ -53,38 +50,6 @@ export async function withSteps<R>(
     result: a.result,
     autoSteps: { nSteps: a.nSteps, evaluations: a.evaluations, converged: a.converged, stoppedBy: a.stoppedBy, errorEstimate: a.errorEstimate },
   };
-}
-
-/**
- * Every target's L2-normalised token sums (`[:end]`), one after the other: what text users see.
- * The check is the largest completeness gap in those units: delta / L2 norm, i.e. the error of
- * the sum of the normalised scores.
- */
-export function normalizedTokenSums(ig: TextIgResult, end?: number | null): StepsMeasure {
-  const parts = ig.targets.map((t) => normalizeAttributions(t.tokenSums, { end: end ?? null }));
-  const values = new Float64Array(parts.reduce((s, p) => s + p.normalized.length, 0));
-  let o = 0;
-  let check = 0;
-  parts.forEach((p, k) => {
-    values.set(p.normalized, o);
-    o += p.normalized.length;
-    const gap = p.l2Norm > 0 ? Math.abs(ig.targets[k].delta) / p.l2Norm : Infinity;
-    check = Math.max(check, gap);
-  });
-  return { values, check };
-}
-
-/**
- * {@link textIntegratedGradients} with `nSteps` a count or `'auto'` (measured by
- * {@link normalizedTokenSums} unless `measure` says otherwise).
- */
-export function textIntegratedGradientsSteps(
-  model: LoadedModel,
-  request: Omit<TextIgRequest, 'nSteps'>,
-  choice: StepsChoice,
-  measure: (ig: TextIgResult) => StepsMeasure = (ig) => normalizedTokenSums(ig),
-): Promise<Stepped<TextIgResult>> {
-  return withSteps(choice, (n) => textIntegratedGradients(model, n === undefined ? request : { ...request, nSteps: n }), measure);
 }
 
 /** One summary for several 'auto' integrations of one call (zero-shot: one per label). */

@@ -4,17 +4,17 @@
  * chunk, many targets sharing one batch. Returns per-token sums over the hidden axis, F at the
  * path's ends and the convergence delta, per target.
  */
-import type { CutKind } from '../autodiff/cut-points.js';
-import type { HeadSpec } from '../autodiff/spec.js';
-import { GS } from '../autodiff/spec.js';
-import { integratedGradients } from '../attribution/ig.js';
-import type { IntegrationMethod } from '../attribution/quadrature.js';
-import { throwIfAborted } from '../errors.js';
-import type { Session, Tensor } from '../runtime/session.js';
-import { EXPOSED, type LoadedModel } from './loaded-model.js';
-import { evaluateHead, type OutputArrays } from './head-eval.js';
+import type { CutKind } from '../../autodiff/cut-points.js';
+import type { HeadSpec } from '../../autodiff/spec.js';
+import { GS } from '../../autodiff/spec.js';
+import { integratedGradients } from '../../attribution/ig.js';
+import type { IntegrationMethod } from '../../attribution/quadrature.js';
+import { throwIfAborted } from '../../errors.js';
+import type { Session, Tensor } from '../../runtime/session.js';
+import { EXPOSED, type LoadedModel } from '../core/loaded-model.js';
+import { evaluateHead, type OutputArrays } from '../core/head-eval.js';
 import { defaultPositions, forwardOutputs } from './forward.js';
-import { rowsPerRun } from './memory.js';
+import { rowsPerRun } from '../core/memory.js';
 
 /** The id rows of one explained input (all of length T). */
 export interface TextRows {

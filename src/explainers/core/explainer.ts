@@ -1,12 +1,12 @@
 /**
- * What every explainer shares: it keeps its last result, whose fields the subclasses mirror as
+ * What every explainer shares, whatever its input (text explainers add a tokenizer in
+ * `text/text-explainer.ts`): it keeps its last result, whose fields the subclasses mirror as
  * getters (like the Python explainer's properties). Options never stick between calls.
  */
-import { InputError } from '../errors.js';
-import { isNode, nodeImport } from '../runtime/platform.js';
-import type { ExplanationResult } from '../types.js';
-import { visualizeHtml, type HtmlExportOptions } from '../viz/html-export.js';
-import { TextModel, type TextExplainerInit } from './text-model.js';
+import { InputError } from '../../errors.js';
+import { isNode, nodeImport } from '../../runtime/platform.js';
+import type { ExplanationResult } from '../../types.js';
+import { visualizeHtml, type HtmlExportOptions } from '../../viz/html-export.js';
 
 /** Base of every explainer. */
 export abstract class Explainer<R extends ExplanationResult> {
@@ -48,32 +48,5 @@ export abstract class Explainer<R extends ExplanationResult> {
       await writeFile(path.endsWith('.html') ? path : `${path}.html`, html);
     }
     return html;
-  }
-}
-
-/** Base of the text explainers: a tokenizer and a loaded model. */
-export abstract class TextExplainer<R extends ExplanationResult> extends Explainer<R> {
-  /** Wraps an already loaded text model. */
-  constructor(readonly text: TextModel) {
-    super();
-  }
-
-  /**
-   * Loads a model (Hub id or local folder) and its tokenizer.
-   *
-   * @example
-   * const ex = await SequenceClassificationExplainer.fromPretrained('./models/distilbert-sst2', { localOnly: true });
-   */
-  static async fromPretrained<T>(this: new (text: TextModel) => T, modelIdOrPath: string, init: TextExplainerInit = {}): Promise<T> {
-    return new this(await TextModel.load(modelIdOrPath, init));
-  }
-
-  /** Class labels, in output order. */
-  get labels(): string[] {
-    return this.text.labels;
-  }
-
-  dispose(): Promise<void> {
-    return this.text.model.dispose();
   }
 }

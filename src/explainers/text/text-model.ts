@@ -1,44 +1,19 @@
 /**
  * What every text explainer shares: loading (tokenizer + model), the label set, input-length
- * checks and the options common to all calls.
+ * checks and the text-only option checks (embedding layer, output rank).
  */
-import type { IntegrationMethod } from '../attribution/quadrature.js';
-import { isIntegrationMethod } from '../attribution/quadrature.js';
-import type { CutKind } from '../autodiff/cut-points.js';
-import { InputError, ModelError } from '../errors.js';
-import { loadTokenizer } from '../runtime/transformers.js';
-import { LoadedModel, type LoadModelOptions } from './loaded-model.js';
-import { fromTransformersJs, type TransformersJsTokenizerLike, type VocabTextTokenizer } from './text/tokenizer.js';
-import { displayTokens } from './text/tokens.js';
+import type { CutKind } from '../../autodiff/cut-points.js';
+import { InputError, ModelError } from '../../errors.js';
+import { loadTokenizer } from '../../runtime/transformers.js';
+import { checkCustomLabels, configLabels, labelIndex, type LabelSource } from '../core/target.js';
+import { LoadedModel, type LoadModelOptions } from '../core/loaded-model.js';
+import { fromTransformersJs, type TransformersJsTokenizerLike, type VocabTextTokenizer } from './tokenizer.js';
+import { displayTokens } from './tokens.js';
 
 /** Options given when an explainer is created. */
 export interface TextExplainerInit extends LoadModelOptions {
   /** Labels replacing config.json's id2label (same count as the model's outputs). */
-  customLabels?: string[] | Record<number, string>;
-}
-
-/** Options of every explain call. */
-export interface CommonExplainOptions {
-  /**
-   * Integration steps (default 50). `'auto'`: Gauss-Legendre node counts 3, 5, 8, 13, ... until
-   * the normalised word attributions are within `tolerance` (two counts agree, or geometric
-   * convergence predicts it; see `attribution/auto-steps.ts`); the result's `autoSteps` says how
-   * it stopped. Progress restarts with each count tried.
-   */
-  nSteps?: number | 'auto';
-  /** With `nSteps: 'auto'`: the max abs change of the normalised attributions accepted (default 1e-3). */
-  tolerance?: number;
-  /** Rows per model run; unset: chosen to fit memory. Does not change results. */
-  internalBatchSize?: number | null;
-  /** Quadrature rule (default 'gausslegendre', as captum). */
-  method?: IntegrationMethod;
-  /** `'transformers-interpret'`: reproduce the original's numbers exactly (see the parity spec). */
-  compat?: 'transformers-interpret';
-  /** Cut texts longer than the model allows instead of failing. */
-  truncation?: boolean;
-  signal?: AbortSignal;
-  /** Integration progress: rows done out of total. */
-  onProgress?: (done: number, total: number) => void;
+  customLabels?: LabelSource;
 }
 
 /** A text model: tokenizer, loaded graph and labels. */
@@ -56,18 +31,8 @@ export class TextModel {
     const [model, tok] = await Promise.all([LoadedModel.load(modelIdOrPath, init), loadTokenizer(modelIdOrPath, lo)]);
     const tokenizer = fromTransformersJs(tok as unknown as TransformersJsTokenizerLike, model.modelType);
     const cfg = model.config as unknown as { id2label?: Record<string, string>; max_position_embeddings?: number };
-    let labels = Object.entries(cfg.id2label ?? {})
-      .sort((a, b) => Number(a[0]) - Number(b[0]))
-      .map(([, v]) => v);
-    if (init.customLabels) {
-      const custom = Array.isArray(init.customLabels)
-        ? init.customLabels
-        : Object.entries(init.customLabels).sort((a, b) => Number(a[0]) - Number(b[0])).map(([, v]) => v);
-      if (labels.length > 0 && custom.length !== labels.length) {
-        throw new InputError(`customLabels has ${custom.length} labels but the model has ${labels.length} outputs; give exactly one label per output.`, { code: 'bad-custom-labels' });
-      }
-      labels = custom;
-    }
+    const fromConfig = configLabels(cfg);
+    const labels = init.customLabels ? checkCustomLabels(init.customLabels, fromConfig.length) : fromConfig;
     const tokMax = Number((tok as unknown as { model_max_length?: number }).model_max_length ?? Infinity);
     const posMax = (cfg.max_position_embeddings ?? Infinity) - (model.isRobertaLike ? model.padTokenId + 1 : 0);
     const maxLength = Math.min(tokMax > 1e9 ? Infinity : tokMax, posMax);
@@ -81,11 +46,7 @@ export class TextModel {
 
   /** Index of a label; typed error listing the valid ones when unknown. */
   labelIndex(name: string): number {
-    const i = this.labels.indexOf(name);
-    if (i < 0) {
-      throw new InputError(`Unknown class name "${name}". Valid class names: ${this.labels.map((l) => JSON.stringify(l)).join(', ')}.`, { code: 'unknown-class-name' });
-    }
-    return i;
+    return labelIndex(this.labels, name);
   }
 
   /**
@@ -124,45 +85,6 @@ export function requireText(text: unknown, what = 'text'): string {
     throw new InputError(`The ${what} is empty. Pass a non-empty string to explain.`, { code: 'empty-text' });
   }
   return text;
-}
-
-/** Validates the common options. */
-export function checkCommon(opts: CommonExplainOptions): void {
-  if (opts.nSteps === 'auto') {
-    if (opts.tolerance !== undefined && !(opts.tolerance > 0 && Number.isFinite(opts.tolerance))) {
-      throw new InputError(`tolerance must be a positive number, got ${String(opts.tolerance)}.`, { code: 'bad-tolerance' });
-    }
-  } else if (opts.nSteps !== undefined && (!Number.isInteger(opts.nSteps) || opts.nSteps < 1)) {
-    throw new InputError(`nSteps must be a positive integer, got ${String(opts.nSteps)}.`, { code: 'bad-n-steps' });
-  }
-  if (opts.internalBatchSize !== undefined && opts.internalBatchSize !== null && (!Number.isInteger(opts.internalBatchSize) || opts.internalBatchSize < 1)) {
-    throw new InputError(`internalBatchSize must be a positive integer, got ${String(opts.internalBatchSize)}.`, { code: 'bad-batch-size' });
-  }
-  if (opts.method !== undefined && !isIntegrationMethod(opts.method)) {
-    throw new InputError(`Unknown integration method "${String(opts.method)}". Use gausslegendre, riemann_left, riemann_right, riemann_middle or riemann_trapezoid.`, { code: 'bad-method' });
-  }
-}
-
-/** One-hot float mask. */
-export function oneHot(n: number, i: number): Float32Array {
-  const m = new Float32Array(n);
-  m[i] = 1;
-  return m;
-}
-
-/** The integration options of a call, in the form {@link textIntegratedGradients} takes them. */
-export type IntegrationOptions = Pick<CommonExplainOptions, 'method' | 'internalBatchSize' | 'signal' | 'onProgress'> & { nSteps?: number };
-
-/** Picks the integration options that are set (exactOptionalPropertyTypes forbids passing undefined). */
-export function integrationOptions(o: CommonExplainOptions): IntegrationOptions {
-  const r: IntegrationOptions = {};
-  // 'auto' is resolved by the explainer (one integration per node count), never passed down.
-  if (typeof o.nSteps === 'number') r.nSteps = o.nSteps;
-  if (o.method !== undefined) r.method = o.method;
-  if (o.internalBatchSize !== undefined) r.internalBatchSize = o.internalBatchSize;
-  if (o.signal !== undefined) r.signal = o.signal;
-  if (o.onProgress !== undefined) r.onProgress = o.onProgress;
-  return r;
 }
 
 /** Which embedding layer to integrate: word (0), position (1) or the whole embeddings block (2). */
@@ -207,9 +129,4 @@ export function requireOutputRank(text: TextModel, rank: number, what: string, e
   if (r !== undefined && r !== rank) {
     throw new ModelError(`This model's first output has ${r} axes, but ${explainer} needs ${what}. Use the explainer that matches the model's task.`, { code: 'wrong-model-kind' });
   }
-}
-
-/** The compat flag of an options object, in the form the input builders take. */
-export function compatOf(opts: CommonExplainOptions): { compat?: 'transformers-interpret' } {
-  return opts.compat === 'transformers-interpret' ? { compat: 'transformers-interpret' } : {};
 }

@@ -9,92 +9,28 @@
  *
  * @module
  */
-import { Explainer } from './explainer-base.js';
-import { integratedGradients } from '../attribution/ig.js';
-import { isNoiseTunnelType, NOISE_TUNNEL_TYPES, NoiseTunnelAccumulator, noisySamples, type NoiseTunnelType } from '../attribution/noise-tunnel.js';
-import type { IntegrationMethod } from '../attribution/quadrature.js';
-import type { AttributionReduction } from '../autodiff/ig-graph.js';
-import { GS, type HeadSpec } from '../autodiff/spec.js';
-import { BackendError, InputError, ModelError, throwIfAborted } from '../errors.js';
-import { loadImagePreprocessor, readImage, type ImagePreprocessor, type ImageResize, type ImageSource } from '../runtime/processor.js';
-import type { Tensor } from '../runtime/session.js';
-import type { ImageClassificationResult } from '../types.js';
-import { softmax } from './head-eval.js';
-import { LoadedModel, type LoadModelOptions } from './loaded-model.js';
-import { argmax } from './sequence-classification.js';
-import { rowsPerRun } from './memory.js';
-import { checkCommon } from './text-model.js';
-import { withSteps, type StepsMeasure } from './steps.js';
+import { integratedGradients } from '../../attribution/ig.js';
+import { NoiseTunnelAccumulator, noisySamples } from '../../attribution/noise-tunnel.js';
+import type { AttributionReduction } from '../../autodiff/ig-graph.js';
+import { GS, type HeadSpec } from '../../autodiff/spec.js';
+import { BackendError, InputError, ModelError, throwIfAborted } from '../../errors.js';
+import type { Tensor } from '../../runtime/session.js';
+import type { ImageClassificationResult } from '../../types.js';
+import { Explainer } from '../core/explainer.js';
+import { LoadedModel } from '../core/loaded-model.js';
+import { argmax, softmax } from '../core/math.js';
+import { rowsPerRun } from '../core/memory.js';
+import { checkCommon } from '../core/options.js';
+import { withSteps, type StepsMeasure } from '../core/steps.js';
+import { checkCustomLabels, configLabels, labelName, resolveTarget, type LabelSource } from '../core/target.js';
+import { checkNoiseTunnel, type ImageExplainerInit, type ImageExplainOptions, type ImageInput, type NoiseTunnelSettings } from './image-options.js';
+import { expectedShape, toPixelValues } from './pixel-values.js';
+import { loadImagePreprocessor, type ImagePreprocessor } from './preprocess.js';
 
-/** Options given when an image explainer is created. */
-export interface ImageExplainerInit extends LoadModelOptions {
-  /** Labels replacing config.json's id2label (one per model output). */
-  customLabels?: string[] | Record<number, string>;
-  /**
-   * How images are resized before explaining. `'pil'` (default): exactly as Hugging Face's
-   * Python processors (Pillow resampling, float32 rescale / normalise), so an image gives the
-   * same pixel_values, and attributions, as transformers-interpret; processors that gradscope
-   * does not reproduce fall back to transformers.js. `'transformers'`: transformers.js's
-   * processor (sharp / canvas resize; pixel values differ slightly from Python's).
-   * `explainer.preprocessor.resize` tells which one is in use.
-   */
-  resize?: ImageResize;
-}
-
-/** The model input itself, e.g. a reference tensor: float32 `[1, C, H, W]` (or `[C, H, W]`), row-major. */
-export interface PixelValuesInput {
-  pixelValues: Float32Array;
-  /** Default `[1, C, H, W]` with C, H, W from the model and its processor config. */
-  shape?: readonly number[];
-}
-
-/** What {@link ImageClassificationExplainer.explain} accepts: an image ({@link ImageSource}) or ready pixel values. */
-export type ImageInput = ImageSource | PixelValuesInput;
-
-/** Options of one image explanation. They apply to this call only. */
-export interface ImageExplainOptions {
-  /**
-   * `'IG'`: integrated gradients with `nSteps` steps. `'IGNT'`: captum's NoiseTunnel around IG
-   * (`ntSamples` noisy copies, `nStepsNoiseTunnel` steps each). Default `'IGNT'`, the original's
-   * default; pass `'IG'` for a deterministic answer with a convergence delta.
-   */
-  attributionType?: 'IG' | 'IGNT';
-  /** IGNT combination: mean (`smoothgrad`, default), mean of squares, or variance (`vargrad`). */
-  ntType?: NoiseTunnelType;
-  /** IGNT: number of noisy copies (default 10). */
-  ntSamples?: number;
-  /** IGNT: standard deviation of the Gaussian noise, in normalised pixel units (default 1.0, captum's). */
-  stdevs?: number;
-  /** IGNT: integration steps per noisy copy (default 5). */
-  nStepsNoiseTunnel?: number;
-  /** IGNT: seed of the noise, for repeatable results. Default: a different draw every call. */
-  seed?: number;
-  /** Class to explain by index (wins over className). Default: the predicted class. */
-  index?: number;
-  /** Class to explain by name. Unknown names are an error listing the valid ones. */
-  className?: string;
-  /** Labels replacing the explainer's for this call (one per model output). */
-  customLabels?: string[] | Record<number, string>;
-  /**
-   * IG integration steps (default 50). Not used by IGNT. `'auto'`: Gauss-Legendre counts 3, 5,
-   * 8, 13, ... until the attributions, scaled so the largest |value| is 1, are within
-   * `tolerance` (see `attribution/auto-steps.ts`); the result's `autoSteps` says how it stopped.
-   */
-  nSteps?: number | 'auto';
-  /** With `nSteps: 'auto'`: the max abs error accepted on the max-scaled attributions (default 1e-3). */
-  tolerance?: number;
-  /** Rows (path points) per model run; unset: chosen to fit memory. Does not change results. */
-  internalBatchSize?: number | null;
-  /** Quadrature rule (default 'gausslegendre', as captum). */
-  method?: IntegrationMethod;
-  signal?: AbortSignal;
-  /** Integration progress: rows done out of total. */
-  onProgress?: (done: number, total: number) => void;
-}
+export type { ImageExplainerInit, ImageExplainOptions, ImageInput, PixelValuesInput } from './image-options.js';
 
 /** The explained scalar: the raw logit of the class (transformers-interpret uses no softmax for images). */
 const HEAD: HeadSpec = { kind: 'classification', activation: 'identity' };
-const DEFAULT_IMAGE_SIZE = 224;
 
 /**
  * What 'auto' compares: attributions over their largest |value| (the scale heatmaps are read
@@ -111,18 +47,6 @@ function imageMeasure(a: Float64Array, fDiff: number): StepsMeasure {
     sum += v;
   }
   return { values: m > 0 ? a.map((v) => v / m) : a, check: l1 > 0 ? (sum - fDiff) / l1 : Infinity };
-}
-
-function isPixelValuesInput(v: unknown): v is PixelValuesInput {
-  return typeof v === 'object' && v !== null && 'pixelValues' in v;
-}
-
-function labelList(source: string[] | Record<number, string>): string[] {
-  return Array.isArray(source) ? [...source] : Object.entries(source).sort((a, b) => Number(a[0]) - Number(b[0])).map(([, v]) => v);
-}
-
-function staticDim(d: number | string | undefined): number | undefined {
-  return typeof d === 'number' && d > 0 ? d : undefined;
 }
 
 /**
@@ -149,7 +73,7 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
   constructor(
     readonly model: LoadedModel,
     readonly preprocessor: ImagePreprocessor | undefined,
-    customLabels?: string[] | Record<number, string>,
+    customLabels?: LabelSource,
   ) {
     super();
     const inputs = model.inputNames;
@@ -170,9 +94,8 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
         { code: 'wrong-model-kind' },
       );
     }
-    const cfg = model.config as unknown as { id2label?: Record<string, string> };
-    this.configLabels = labelList(cfg.id2label ?? {});
-    if (customLabels) this.configLabels = this.checkLabels(labelList(customLabels), this.configLabels.length);
+    const fromConfig = configLabels(model.config);
+    this.configLabels = customLabels ? checkCustomLabels(customLabels, fromConfig.length) : fromConfig;
   }
 
   /**
@@ -249,18 +172,18 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
     }
     throwIfAborted(opts.signal);
 
-    const { data: x, shape } = await this.pixelValues(image);
+    const { data: x, shape } = await toPixelValues(image, this.model, this.preprocessor);
     throwIfAborted(opts.signal);
     const logits = await this.forward(x, shape);
     const nClasses = logits.length / 2;
     const atInput = logits.subarray(0, nClasses);
-    const labels = opts.customLabels ? this.checkLabels(labelList(opts.customLabels), nClasses) : this.configLabels;
+    const labels = opts.customLabels ? checkCustomLabels(opts.customLabels, nClasses) : this.configLabels;
     if (labels.length > 0 && labels.length !== nClasses) {
       throw new ModelError(`The model outputs ${nClasses} logits but its config names ${labels.length} labels; pass customLabels with ${nClasses} names.`, { code: 'label-count-mismatch' });
     }
-    const name = (i: number): string => labels[i] ?? `LABEL_${i}`;
+    const name = (i: number): string => labelName(labels, i);
     const predicted = argmax(atInput);
-    const target = this.resolveTarget(opts, nClasses, labels, predicted);
+    const target = resolveTarget(opts, labels, nClasses, predicted);
 
     const size = x.length;
     let attributions: Float64Array;
@@ -296,94 +219,6 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
     return result;
   }
 
-  private checkLabels(labels: string[], expected: number): string[] {
-    if (expected > 0 && labels.length !== expected) {
-      throw new InputError(`customLabels has ${labels.length} labels but the model has ${expected} outputs; give exactly one label per output.`, { code: 'bad-custom-labels' });
-    }
-    return labels;
-  }
-
-  private resolveTarget(opts: ImageExplainOptions, nClasses: number, labels: string[], predicted: number): number {
-    if (opts.index !== undefined && opts.index !== null) {
-      if (!Number.isInteger(opts.index) || opts.index < 0 || opts.index >= nClasses) {
-        throw new InputError(`index ${String(opts.index)} is out of range: the model has ${nClasses} classes (0..${nClasses - 1}).`, { code: 'bad-index' });
-      }
-      return opts.index;
-    }
-    if (opts.className !== undefined) {
-      const i = labels.indexOf(opts.className);
-      if (i < 0) {
-        throw new InputError(`Unknown class name "${opts.className}". Valid class names: ${labels.map((l) => JSON.stringify(l)).join(', ')}.`, { code: 'unknown-class-name' });
-      }
-      return i;
-    }
-    return predicted;
-  }
-
-  /** Channels, height and width the model takes: static ONNX dims, else config / processor. */
-  private expectedShape(): { channels: number; height: number | undefined; width: number | undefined } {
-    const dims = this.model.onnx.graph.inputs.find((v) => v.name === 'pixel_values')?.shape;
-    const cfg = this.model.config as unknown as { num_channels?: number; image_size?: number | number[] };
-    const cfgSize = Array.isArray(cfg.image_size) ? cfg.image_size : typeof cfg.image_size === 'number' ? [cfg.image_size, cfg.image_size] : undefined;
-    return {
-      channels: staticDim(dims?.[1]) ?? cfg.num_channels ?? 3,
-      height: staticDim(dims?.[2]) ?? this.preprocessor?.size?.height ?? cfgSize?.[0],
-      width: staticDim(dims?.[3]) ?? this.preprocessor?.size?.width ?? cfgSize?.[1],
-    };
-  }
-
-  /** The model input for `image`, checked against what the model takes. */
-  private async pixelValues(image: ImageInput): Promise<{ data: Float32Array; shape: [number, number, number, number] }> {
-    const want = this.expectedShape();
-    let data: Float32Array;
-    let shape: number[];
-    if (isPixelValuesInput(image)) {
-      if (!(image.pixelValues instanceof Float32Array)) {
-        throw new InputError('pixelValues must be a Float32Array [1, C, H, W] (row-major, already normalised by the image processor).', { code: 'bad-pixel-values' });
-      }
-      data = image.pixelValues;
-      shape = image.shape ? [...image.shape] : this.guessShape(data.length, want);
-    } else {
-      if (!this.preprocessor) {
-        throw new InputError(`"${this.model.id}" has no preprocessor_config.json, so images cannot be preprocessed. Add the file to the model folder, or pass { pixelValues } with the model input.`, {
-          code: 'no-image-processor',
-        });
-      }
-      const raw = await readImage(image);
-      // The processor converts grey / grey+alpha / RGBA to RGB itself (alpha dropped, as PIL's convert('RGB')).
-      const out = await this.preprocessor.process(raw);
-      data = out.data;
-      shape = out.dims;
-    }
-    if (shape.length === 3) shape = [1, ...shape];
-    if (shape.length !== 4 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
-      throw new InputError(`pixel values must have shape [1, C, H, W]; got [${shape.join(', ')}].`, { code: 'bad-pixel-values' });
-    }
-    if (shape[0] !== 1) throw new InputError(`Explain one image at a time: the pixel values hold a batch of ${shape[0]}.`, { code: 'bad-pixel-values' });
-    const n = shape.reduce((a, b) => a * b, 1);
-    if (n !== data.length) {
-      throw new InputError(`pixelValues has ${data.length} values but shape [${shape.join(', ')}] needs ${n}.`, { code: 'bad-pixel-values' });
-    }
-    if (shape[1] !== want.channels) throw channelError(shape[1], want.channels);
-    for (let i = 0; i < data.length; i++) {
-      if (!Number.isFinite(data[i])) throw new InputError(`pixelValues holds a non-finite value (${data[i]}) at index ${i}.`, { code: 'bad-pixel-values' });
-    }
-    return { data, shape: shape as [number, number, number, number] };
-  }
-
-  private guessShape(length: number, want: { channels: number; height: number | undefined; width: number | undefined }): number[] {
-    const h = want.height ?? DEFAULT_IMAGE_SIZE;
-    const w = want.width ?? DEFAULT_IMAGE_SIZE;
-    const plane = h * w;
-    if (length % plane === 0 && length / plane !== want.channels && length / plane <= 4) return [1, length / plane, h, w];
-    if (length !== want.channels * plane) {
-      throw new InputError(`pixelValues has ${length} values; the model takes [1, ${want.channels}, ${h}, ${w}] (${want.channels * plane} values). Pass { pixelValues, shape } with the tensor's shape.`, {
-        code: 'bad-pixel-values',
-      });
-    }
-    return [1, want.channels, h, w];
-  }
-
   /**
    * F(x) - F(x') of the explained function: the shipped logits, or for a quantized / fp16
    * file those of its dequantized / float32 function (see `LoadedModel.explained`).
@@ -407,7 +242,7 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
     try {
       out = await fwd.run({ pixel_values: fwd.tensor('float32', both, [2, shape[1], shape[2], shape[3]]) });
     } catch (cause) {
-      const want = this.expectedShape();
+      const want = expectedShape(this.model, this.preprocessor);
       if (cause instanceof BackendError && want.height !== undefined && want.width !== undefined && (want.height !== shape[2] || want.width !== shape[3])) {
         throw new InputError(`The model takes ${want.height}x${want.width} images but the pixel values are ${shape[2]}x${shape[3]}. Resize the image (or pass the image itself, so the processor resizes it).`, {
           code: 'bad-image-size',
@@ -540,34 +375,3 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
   }
 }
 
-interface NoiseTunnelSettings {
-  type: NoiseTunnelType;
-  samples: number;
-  stdevs: number;
-  steps: number;
-}
-
-function checkNoiseTunnel(opts: ImageExplainOptions): NoiseTunnelSettings {
-  const type = opts.ntType ?? 'smoothgrad';
-  if (!isNoiseTunnelType(type)) throw new InputError(`ntType must be one of ${NOISE_TUNNEL_TYPES.join(', ')}; got ${JSON.stringify(type)}.`, { code: 'bad-nt-type' });
-  const samples = opts.ntSamples ?? 10;
-  if (!Number.isInteger(samples) || samples < 1) throw new InputError(`ntSamples must be a positive integer, got ${String(samples)}.`, { code: 'bad-nt-samples' });
-  const steps = opts.nStepsNoiseTunnel ?? 5;
-  if (!Number.isInteger(steps) || steps < 1) throw new InputError(`nStepsNoiseTunnel must be a positive integer, got ${String(steps)}.`, { code: 'bad-n-steps' });
-  const stdevs = opts.stdevs ?? 1.0;
-  if (!Number.isFinite(stdevs) || stdevs < 0) throw new InputError(`stdevs must be a finite number >= 0, got ${String(stdevs)}.`, { code: 'bad-stdevs' });
-  if (opts.seed !== undefined && !Number.isInteger(opts.seed)) throw new InputError(`seed must be an integer, got ${String(opts.seed)}.`, { code: 'bad-seed' });
-  return { type, samples, stdevs, steps };
-}
-
-function channelError(got: number, want: number): InputError {
-  const how =
-    got === 1 && want === 3
-      ? 'This looks like a greyscale tensor: repeat its channel 3 times ([1, 1, H, W] -> [1, 3, H, W]), or pass the image itself, which the processor converts to RGB.'
-      : got === 2 && want === 3
-        ? 'This looks like grey + alpha: drop the alpha channel and repeat the grey one 3 times, or pass the image itself, which the processor converts to RGB.'
-        : got === 4 && want === 3
-          ? 'This looks like RGBA: drop the alpha channel, or pass the image itself, which the processor converts to RGB.'
-          : `Convert the input to ${want} channel(s).`;
-  return new InputError(`The pixel values have ${got} channel(s) but the model takes ${want}. ${how}`, { code: 'wrong-channel-count' });
-}

@@ -3,12 +3,12 @@
  * real input's dims substituted, against a memory budget. An upper bound (onnxruntime reuses
  * buffers), so chunks err on the safe side instead of failing on a large input.
  */
-import { chunkSizeForBudget } from '../attribution/chunks.js';
-import { cloneGraph } from '../autodiff/surgery.js';
-import type { Dim, Graph } from '../onnx/ir.js';
-import { inferShapes } from '../onnx/shape/infer.js';
-import { isFloat } from '../onnx/tensor.js';
-import { isNode } from '../runtime/platform.js';
+import { chunkSizeForBudget } from '../../attribution/chunks.js';
+import { cloneGraph } from '../../autodiff/surgery.js';
+import type { Dim, Graph } from '../../onnx/ir.js';
+import { inferShapes } from '../../onnx/shape/infer.js';
+import { isFloat } from '../../onnx/tensor.js';
+import { isNode } from '../../runtime/platform.js';
 
 /** Bytes a run may use for activations: browsers get less (GPU buffers and tab limits). */
 export function defaultBudgetBytes(): number {

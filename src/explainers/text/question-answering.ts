@@ -2,22 +2,15 @@
  * QuestionAnsweringExplainer: which tokens made an extractive QA model put the start and the
  * end of its answer where it did, as transformers-interpret computes it.
  */
-import { normalizeAttributions, toWordAttributions } from '../attribution/normalize.js';
-import { ModelError } from '../errors.js';
-import type { QuestionAnsweringResult } from '../types.js';
-import { argmax, softmax } from './head-eval.js';
-import { textIntegratedGradientsSteps } from './steps.js';
-import { buildQuestionAnsweringInputs } from './text/inputs.js';
-import {
-  checkCommon,
-  compatOf,
-  integrationOptions,
-  requireText,
-  resolveEmbeddingLayer,
-  type CommonExplainOptions,
-  type EmbeddingType,
-} from './text-model.js';
-import { TextExplainer } from './explainer-base.js';
+import { normalizeAttributions, toWordAttributions } from '../../attribution/normalize.js';
+import { ModelError } from '../../errors.js';
+import type { QuestionAnsweringResult } from '../../types.js';
+import { buildQuestionAnsweringInputs } from './inputs.js';
+import { requireText, resolveEmbeddingLayer, type EmbeddingType } from './text-model.js';
+import { argmax, softmax } from '../core/math.js';
+import { textIntegratedGradientsSteps } from './text-steps.js';
+import { checkCommon, compatOf, integrationOptions, type CommonExplainOptions } from '../core/options.js';
+import { TextExplainer } from './text-explainer.js';
 
 /** Options of a question-answering explanation. */
 export interface QuestionAnsweringExplainOptions extends CommonExplainOptions {

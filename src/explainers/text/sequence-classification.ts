@@ -2,18 +2,20 @@
  * SequenceClassificationExplainer and PairwiseSequenceClassificationExplainer: which tokens
  * pushed a classifier towards a class, as transformers-interpret computes it.
  */
-import { normalizeAttributions, toWordAttributions } from '../attribution/normalize.js';
-import type { CutKind } from '../autodiff/cut-points.js';
-import type { HeadSpec } from '../autodiff/spec.js';
-import { InputError } from '../errors.js';
-import type { SequenceClassificationResult } from '../types.js';
+import { normalizeAttributions, toWordAttributions } from '../../attribution/normalize.js';
+import type { CutKind } from '../../autodiff/cut-points.js';
+import type { HeadSpec } from '../../autodiff/spec.js';
+import { InputError } from '../../errors.js';
+import type { SequenceClassificationResult } from '../../types.js';
 import { forwardOutputs } from './forward.js';
-import { argmax, softmax, sigmoid } from './head-eval.js';
 import type { TextRows } from './text-attribution.js';
-import { textIntegratedGradientsSteps } from './steps.js';
-import { buildSingleTextInputs, buildTextPairInputs, type TextInputs } from './text/inputs.js';
-import { checkCommon, integrationOptions, oneHot, requireText, type CommonExplainOptions } from './text-model.js';
-import { TextExplainer } from './explainer-base.js';
+import { buildSingleTextInputs, buildTextPairInputs, type TextInputs } from './inputs.js';
+import { requireText } from './text-model.js';
+import { argmax, softmax, sigmoid, oneHot } from '../core/math.js';
+import { textIntegratedGradientsSteps } from './text-steps.js';
+import { checkCommon, integrationOptions, type CommonExplainOptions } from '../core/options.js';
+import { labelName, resolveTarget } from '../core/target.js';
+import { TextExplainer } from './text-explainer.js';
 
 /** Options of a sequence-classification explanation. */
 export interface SequenceExplainOptions extends CommonExplainOptions {
@@ -78,15 +80,7 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
     // The class to explain needs the prediction first: one forward of the real input.
     const predictedLogits = await this.predictLogits(rows, compat);
     const predictedClassIndex = single ? 0 : argmax(predictedLogits);
-    let target = predictedClassIndex;
-    if (opts.index !== undefined && opts.index !== null) {
-      if (!Number.isInteger(opts.index) || opts.index < 0 || opts.index >= nLabels) {
-        throw new InputError(`index ${String(opts.index)} is out of range: the model has ${nLabels} classes (0..${nLabels - 1}).`, { code: 'bad-index' });
-      }
-      target = opts.index;
-    } else if (opts.className !== undefined) {
-      target = this.text.labelIndex(opts.className);
-    }
+    const target = resolveTarget(opts, this.text.labels, nLabels, predictedClassIndex);
 
     const flip = pairwise && single && opts.flipSign === true;
     const { result: ig, autoSteps: auto } = await textIntegratedGradientsSteps(
@@ -99,7 +93,7 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
     const tokens = this.text.tokens(rows.inputIds);
     const logitsAtInput = Object.values(ig.outputsAtInput)[0]?.data ?? predictedLogits;
     const probs = single ? [sigmoid(logitsAtInput[0])] : Array.from(softmax(logitsAtInput));
-    const name = (i: number): string => this.text.labels[i] ?? `LABEL_${i}`;
+    const name = (i: number): string => labelName(this.text.labels, i);
     const result: SequenceClassificationResult = {
       wordAttributions: toWordAttributions(tokens, norm.normalized),
       rawAttributions: Array.from(norm.raw),
@@ -131,8 +125,6 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
   }
 }
 
-
-export { argmax } from './head-eval.js';
 
 /**
  * Explains a sequence classifier (sentiment, topic, ...).

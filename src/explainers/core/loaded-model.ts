@@ -3,19 +3,19 @@
  * sessions built from it (the plain forward, baseline-activation graphs and IG graphs), each
  * built once per model and reused for every call.
  */
-import { buildIntegratedGradientsGraph, type AttributionReduction, type IgGraph } from '../autodiff/ig-graph.js';
-import { freeBatchAxis } from '../autodiff/decompose/batch.js';
-import { decomposeModel, type ExplainedFunction } from '../autodiff/decompose/index.js';
-import { findCut, findEmbeddingGathers, type CutKind, type CutPoint } from '../autodiff/cut-points.js';
-import type { HeadSpec } from '../autodiff/spec.js';
-import { subgraph } from '../autodiff/surgery.js';
-import { InputError, ModelError } from '../errors.js';
-import { decodeModel, encodeModel, type OnnxModel } from '../onnx/model-io.js';
-import { dtypesWorthTrying, localDtypes, parseDtype, type ModelDtype } from '../runtime/model-files.js';
-import type { Device } from '../runtime/ort.js';
-import { createSession, type ExternalDataFile, type Session } from '../runtime/session.js';
-import { isRobertaLike } from './text/inputs.js';
-import { loadConfig, loadModelBytes, type PretrainedConfig } from '../runtime/transformers.js';
+import { buildIntegratedGradientsGraph, type AttributionReduction, type IgGraph } from '../../autodiff/ig-graph.js';
+import { freeBatchAxis } from '../../autodiff/decompose/batch.js';
+import { decomposeModel, type ExplainedFunction } from '../../autodiff/decompose/index.js';
+import { findCut, findEmbeddingGathers, type CutKind, type CutPoint } from '../../autodiff/cut-points.js';
+import type { HeadSpec } from '../../autodiff/spec.js';
+import { subgraph } from '../../autodiff/surgery.js';
+import { InputError, ModelError } from '../../errors.js';
+import { decodeModel, encodeModel, type OnnxModel } from '../../onnx/model-io.js';
+import { dtypesWorthTrying, localDtypes, parseDtype, type ModelDtype } from '../../runtime/model-files.js';
+import type { Device } from '../../runtime/ort.js';
+import { createSession, type ExternalDataFile, type Session } from '../../runtime/session.js';
+import { isRobertaLike } from '../text/inputs.js';
+import { loadConfig, loadModelBytes, type PretrainedConfig } from '../../runtime/transformers.js';
 
 /** Options for loading a model. */
 export interface LoadModelOptions {

@@ -1,0 +1,100 @@
+/**
+ * What the image explainer takes: its load options, its inputs and its per-call options, and
+ * the checks of the noise-tunnel options.
+ *
+ * @module
+ */
+import { isNoiseTunnelType, NOISE_TUNNEL_TYPES, type NoiseTunnelType } from '../../attribution/noise-tunnel.js';
+import type { IntegrationMethod } from '../../attribution/quadrature.js';
+import { InputError } from '../../errors.js';
+import type { LoadModelOptions } from '../core/loaded-model.js';
+import type { LabelSource } from '../core/target.js';
+import type { ImageResize, ImageSource } from './preprocess.js';
+
+/** Options given when an image explainer is created. */
+export interface ImageExplainerInit extends LoadModelOptions {
+  /** Labels replacing config.json's id2label (one per model output). */
+  customLabels?: LabelSource;
+  /**
+   * How images are resized before explaining. `'pil'` (default): exactly as Hugging Face's
+   * Python processors (Pillow resampling, float32 rescale / normalise), so an image gives the
+   * same pixel_values, and attributions, as transformers-interpret; processors that gradscope
+   * does not reproduce fall back to transformers.js. `'transformers'`: transformers.js's
+   * processor (sharp / canvas resize; pixel values differ slightly from Python's).
+   * `explainer.preprocessor.resize` tells which one is in use.
+   */
+  resize?: ImageResize;
+}
+
+/** The model input itself, e.g. a reference tensor: float32 `[1, C, H, W]` (or `[C, H, W]`), row-major. */
+export interface PixelValuesInput {
+  pixelValues: Float32Array;
+  /** Default `[1, C, H, W]` with C, H, W from the model and its processor config. */
+  shape?: readonly number[];
+}
+
+/** What {@link ImageClassificationExplainer.explain} accepts: an image ({@link ImageSource}) or ready pixel values. */
+export type ImageInput = ImageSource | PixelValuesInput;
+
+/** Options of one image explanation. They apply to this call only. */
+export interface ImageExplainOptions {
+  /**
+   * `'IG'`: integrated gradients with `nSteps` steps. `'IGNT'`: captum's NoiseTunnel around IG
+   * (`ntSamples` noisy copies, `nStepsNoiseTunnel` steps each). Default `'IGNT'`, the original's
+   * default; pass `'IG'` for a deterministic answer with a convergence delta.
+   */
+  attributionType?: 'IG' | 'IGNT';
+  /** IGNT combination: mean (`smoothgrad`, default), mean of squares, or variance (`vargrad`). */
+  ntType?: NoiseTunnelType;
+  /** IGNT: number of noisy copies (default 10). */
+  ntSamples?: number;
+  /** IGNT: standard deviation of the Gaussian noise, in normalised pixel units (default 1.0, captum's). */
+  stdevs?: number;
+  /** IGNT: integration steps per noisy copy (default 5). */
+  nStepsNoiseTunnel?: number;
+  /** IGNT: seed of the noise, for repeatable results. Default: a different draw every call. */
+  seed?: number;
+  /** Class to explain by index (wins over className). Default: the predicted class. */
+  index?: number;
+  /** Class to explain by name. Unknown names are an error listing the valid ones. */
+  className?: string;
+  /** Labels replacing the explainer's for this call (one per model output). */
+  customLabels?: LabelSource;
+  /**
+   * IG integration steps (default 50). Not used by IGNT. `'auto'`: Gauss-Legendre counts 3, 5,
+   * 8, 13, ... until the attributions, scaled so the largest |value| is 1, are within
+   * `tolerance` (see `attribution/auto-steps.ts`); the result's `autoSteps` says how it stopped.
+   */
+  nSteps?: number | 'auto';
+  /** With `nSteps: 'auto'`: the max abs error accepted on the max-scaled attributions (default 1e-3). */
+  tolerance?: number;
+  /** Rows (path points) per model run; unset: chosen to fit memory. Does not change results. */
+  internalBatchSize?: number | null;
+  /** Quadrature rule (default 'gausslegendre', as captum). */
+  method?: IntegrationMethod;
+  signal?: AbortSignal;
+  /** Integration progress: rows done out of total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The noise-tunnel settings of a call, defaults filled in. */
+export interface NoiseTunnelSettings {
+  type: NoiseTunnelType;
+  samples: number;
+  stdevs: number;
+  steps: number;
+}
+
+/** Checks the IGNT options and fills in captum's defaults. */
+export function checkNoiseTunnel(opts: ImageExplainOptions): NoiseTunnelSettings {
+  const type = opts.ntType ?? 'smoothgrad';
+  if (!isNoiseTunnelType(type)) throw new InputError(`ntType must be one of ${NOISE_TUNNEL_TYPES.join(', ')}; got ${JSON.stringify(type)}.`, { code: 'bad-nt-type' });
+  const samples = opts.ntSamples ?? 10;
+  if (!Number.isInteger(samples) || samples < 1) throw new InputError(`ntSamples must be a positive integer, got ${String(samples)}.`, { code: 'bad-nt-samples' });
+  const steps = opts.nStepsNoiseTunnel ?? 5;
+  if (!Number.isInteger(steps) || steps < 1) throw new InputError(`nStepsNoiseTunnel must be a positive integer, got ${String(steps)}.`, { code: 'bad-n-steps' });
+  const stdevs = opts.stdevs ?? 1.0;
+  if (!Number.isFinite(stdevs) || stdevs < 0) throw new InputError(`stdevs must be a finite number >= 0, got ${String(stdevs)}.`, { code: 'bad-stdevs' });
+  if (opts.seed !== undefined && !Number.isInteger(opts.seed)) throw new InputError(`seed must be an integer, got ${String(opts.seed)}.`, { code: 'bad-seed' });
+  return { type, samples, stdevs, steps };
+}
