@@ -52,6 +52,16 @@ export function upcastFloat16(ctx: DecomposeContext): boolean {
     }
   }
   for (const [name, t] of g.valueInfo) if (t.dtype === 'float16') g.valueInfo.set(name, { ...t, dtype: 'float32' });
+  // A weight cast to float where it is read is now that float weight (embedding lookups are
+  // recognised on constant tables).
+  if (changed > 0) {
+    for (const node of g.nodes) {
+      const src = node.opType === 'Cast' && node.domain === '' && node.attrs.to?.type === 'int' && node.attrs.to.value === FLOAT ? g.initializers.get(node.inputs[0]) : undefined;
+      if (src?.dtype !== 'float32' || g.outputs.some((o) => o.name === node.outputs[0])) continue;
+      g.initializers.set(node.outputs[0], src);
+      ctx.removed.add(node);
+    }
+  }
   if (changed > 0) ctx.counts.set('float16', changed);
   return changed > 0;
 }

@@ -25,7 +25,8 @@ export function halfToFloat(h: number): number {
 
 const BYTES: Partial<Record<ConstTensor['dtype'], number>> = { float32: 4, float64: 8, float16: 2, int32: 4, int64: 8, int8: 1, uint8: 1, bool: 1 };
 
-function rawBytes(t: ConstTensor, external: readonly ExternalData[]): Uint8Array | undefined {
+/** A constant's raw little-endian bytes (embedded or in its external-data file); undefined for typed-field storage. */
+export function rawBytes(t: ConstTensor, external: readonly ExternalData[]): Uint8Array | undefined {
   const p = t.proto;
   if (!p) return undefined;
   if (p.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
