@@ -44,6 +44,13 @@ export interface AutoStepsInfo {
 
 /** Fields every text result carries. */
 export interface TextResultBase {
+  /**
+   * Only for quantized or fp16 files: which function attributions and delta describe.
+   * `'dequantized'`: the float network with the file's dequantized weights (activation
+   * quantization taken as the identity); `'float32'`: the fp16 network computed in float32.
+   * Predictions are always the file's own.
+   */
+  explained?: 'dequantized' | 'float32';
   /** Tokens as the tokenizer produced them (byte-level marker `Ġ` removed). */
   tokens: string[];
   /** Token ids fed to the model. */
@@ -130,6 +137,13 @@ export interface TokenClassificationResult extends TextResultBase {
 
 /** Result of the image-classification explainer. */
 export interface ImageClassificationResult {
+  /**
+   * Only for quantized or fp16 files: which function attributions and delta describe.
+   * `'dequantized'`: the float network with the file's dequantized weights (activation
+   * quantization taken as the identity); `'float32'`: the fp16 network computed in float32.
+   * Predictions are always the file's own.
+   */
+  explained?: 'dequantized' | 'float32';
   /** Attributions over `pixel_values`, shape [1, 3, H, W], row-major. */
   attributions: Float32Array;
   shape: [number, number, number, number];

@@ -1,7 +1,7 @@
 /**
  * The decomposition pass, op by op: a one-node (or one-pattern) model is run by ONNX Runtime
  * as it is, and again after `decomposeModel`, on the same random input. Exact rewrites
- * (fused ops, weight dequantization) must agree to float32 rounding: 1e-5 relative to the
+ * (fused ops, RotaryEmbedding, weight dequantization) must agree to float32 rounding: 1e-5 relative to the
  * output's max |value|. The dynamic-quantization pattern is fed activations on the
  * quantization grid (min 0, max 1, multiples of 1/255), where quantizing is exact, so the
  * straight-through rewrite must agree to the same bound.
@@ -148,6 +148,26 @@ const CASES: Case[] = [
     name: 'SimplifiedLayerNormalization',
     feeds: { x: x([2, 3, 8]), gamma: x([8]) },
     build: (g) => ms(g, 'SimplifiedLayerNormalization', ['x', 'gamma'], { axis: -1, epsilon: 1e-6 }, [out(g, [2, 3, 8])]),
+  },
+  {
+    name: 'RotaryEmbedding [B, N, S, h], position ids [B, S]',
+    feeds: { x: x([2, 2, 5, 8]), pos: new ort.Tensor('int64', BigInt64Array.from([0, 1, 2, 3, 4, 3, 4, 5, 6, 7].map(BigInt)), [2, 5]) },
+    build: (g) => {
+      const angles = Array.from({ length: 16 * 4 }, (_, i) => Math.floor(i / 4) / 10 ** ((i % 4) / 4));
+      const cos = g.constant(c('float32', [16, 4], Float32Array.from(angles, Math.cos)));
+      const sin = g.constant(c('float32', [16, 4], Float32Array.from(angles, Math.sin)));
+      ms(g, 'RotaryEmbedding', ['x', 'pos', cos, sin], {}, [out(g, [2, 2, 5, 8])]);
+    },
+  },
+  {
+    name: 'RotaryEmbedding [B, S, N*h] interleaved, num_heads, offset position',
+    feeds: { x: x([2, 5, 16]), pos: new ort.Tensor('int64', BigInt64Array.from([3n]), [1]) },
+    build: (g) => {
+      const angles = Array.from({ length: 16 * 4 }, (_, i) => Math.floor(i / 4) * 0.3 / (1 + (i % 4)));
+      const cos = g.constant(c('float32', [16, 4], Float32Array.from(angles, Math.cos)));
+      const sin = g.constant(c('float32', [16, 4], Float32Array.from(angles, Math.sin)));
+      ms(g, 'RotaryEmbedding', ['x', 'pos', cos, sin], { interleaved: 1, num_heads: 2 }, [out(g, [2, 5, 16])]);
+    },
   },
 ];
 

@@ -109,6 +109,8 @@ describe('quantized text model (distilbert-sst2) against a float copy with ORT-d
       expect(quant.text.model.explained).toBe('dequantized');
       const a = await copy.explain(TEXT);
       const b = await quant.explain(TEXT);
+      expect(a.explained).toBeUndefined();
+      expect(b.explained).toBe('dequantized');
       const diff = maxAbs(a.wordAttributions.map((w) => w[1]), b.wordAttributions.map((w) => w[1]));
       measured[`text-${dtype}`] = { maxAbsDiff: diff, deltaDiff: Math.abs(a.delta - b.delta), delta: b.delta };
       expect(diff).toBeLessThanOrEqual(1e-4);
@@ -140,6 +142,7 @@ describe('quantized image model (vit) against a float copy with ORT-dequantized 
       const opts = { attributionType: 'IG' as const, nSteps: 20 };
       const a = await copy.explain({ pixelValues: PIXELS, shape: SHAPE }, opts);
       const b = await quant.explain({ pixelValues: PIXELS, shape: SHAPE }, opts);
+      expect(b.explained).toBe('dequantized');
       const scale = a.attributions.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
       const diff = maxAbs(a.attributions, b.attributions);
       measured[`vit-${dtype}`] = { maxAbsDiff: diff, maxAbsAttribution: scale, deltaDiff: Math.abs((a.delta ?? 0) - (b.delta ?? 0)) };
@@ -161,6 +164,7 @@ describe('fp16 files', () => {
       const [a, b] = [await t32.explain(t), await t16.explain(t)];
       classes.push([a.predictedClassIndex, b.predictedClassIndex]);
       expect(b.predictedClassIndex).toBe(a.predictedClassIndex);
+      expect(b.explained).toBe('float32');
       expect(Math.abs(b.delta)).toBeLessThanOrEqual(1e-3);
     }
     const i32 = await ImageClassificationExplainer.fromPretrained(path.join(VARIANTS, 'vit'), { device: 'cpu', localOnly: true });

@@ -4,7 +4,8 @@
  * produce the same output names (so cut points and graph outputs keep their names).
  */
 import { ModelError } from '../../errors.js';
-import type { Graph, Node } from '../../onnx/ir.js';
+import type { Dim, Graph, Node } from '../../onnx/ir.js';
+import { inferShapes, type ShapeInfo } from '../../onnx/shape/infer.js';
 import { f32, type ConstTensor } from '../../onnx/tensor.js';
 import { readWeight, type ExternalData } from './weights.js';
 
@@ -16,6 +17,7 @@ export class DecomposeContext {
   readonly counts = new Map<string, number>();
   private producersCache: Map<string, Node> | undefined;
   private consumersCache: Map<string, Node[]> | undefined;
+  private shapes: ShapeInfo | undefined;
 
   constructor(
     readonly g: Graph,
@@ -38,6 +40,12 @@ export class DecomposeContext {
   soleConsumer(name: string): Node | undefined {
     const c = this.consumers(name);
     return c.length === 1 && !this.g.outputs.some((o) => o.name === name) ? c[0] : undefined;
+  }
+
+  /** A tensor's shape when known (shape inference, run once on first use). */
+  shape(name: string): Dim[] | undefined {
+    this.shapes ??= inferShapes(this.g);
+    return this.shapes.types.get(name)?.shape ?? this.g.valueInfo.get(name)?.shape ?? this.constant(name)?.dims;
   }
 
   /** A constant input (initializer), or undefined for an omitted or computed input. */

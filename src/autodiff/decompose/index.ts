@@ -5,7 +5,8 @@
  *
  * One file per pattern family: `quantized.ts` (8-bit: dynamic MatMulInteger / ConvInteger,
  * integer embedding tables, DequantizeLinear), `nbits.ts` (4-bit MatMulNBits, MatMulBnb4),
- * `float16.ts` (fp16 upcast), `fused.ts` (com.microsoft fused ops).
+ * `float16.ts` (fp16 upcast), `fused.ts` (com.microsoft fused GELUs and layer norms),
+ * `rotary.ts` (RotaryEmbedding), `batch.ts` (a batch fixed to 1, applied by the loader).
  *
  * @example
  * const { model, explained } = decomposeModel(decodeModel(bytes));
@@ -20,6 +21,7 @@ import { upcastFloat16 } from './float16.js';
 import { decomposeFused } from './fused.js';
 import { decomposeNBits } from './nbits.js';
 import { decomposeQuantized } from './quantized.js';
+import { decomposeRotary } from './rotary.js';
 import type { ExternalData } from './weights.js';
 
 /**
@@ -63,6 +65,7 @@ export function decomposeModel(model: OnnxModel, opts: DecomposeOptions = {}): D
   decomposeQuantized(ctx);
   decomposeNBits(ctx);
   decomposeFused(ctx);
+  decomposeRotary(ctx);
   const rewritten = Object.fromEntries(ctx.counts);
   if (ctx.counts.size === 0) return { model, explained: 'as-shipped', rewritten };
   g.nodes = g.nodes.filter((n) => !ctx.removed.has(n));

@@ -47,12 +47,21 @@ export function dequantizeNBits(
   const blob = (blockSize * bits) / 8;
   const zpRow = Math.ceil((blocks * bits) / 8);
   const out = new Float32Array(K * N);
+  const zpOf = (n: number, b: number): number =>
+    !zeroPoints ? 1 << (bits - 1) : 'packed' in zeroPoints ? code(zeroPoints.packed, n * zpRow, b, bits) : zeroPoints.values[n * blocks + b];
   for (let n = 0; n < N; n++) {
-    for (let k = 0; k < K; k++) {
-      const b = gIdx ? gIdx[k] : Math.floor(k / blockSize);
-      const q = code(B, n * blocks * blob + Math.floor(k / blockSize) * blob, k % blockSize, bits);
-      const zp = !zeroPoints ? 1 << (bits - 1) : 'packed' in zeroPoints ? code(zeroPoints.packed, n * zpRow, b, bits) : zeroPoints.values[n * blocks + b];
-      out[k * N + n] = (q - zp) * scales[n * blocks + b];
+    for (let kb = 0; kb < blocks; kb++) {
+      const offset = n * blocks * blob + kb * blob;
+      // g_idx (act-order files) picks each value's scale block; otherwise it is the storage block.
+      const s = scales[n * blocks + kb];
+      const zp = zpOf(n, kb);
+      for (let j = 0, k = kb * blockSize; j < blockSize && k < K; j++, k++) {
+        const q = code(B, offset, j, bits);
+        if (gIdx) {
+          const b = gIdx[k];
+          out[k * N + n] = (q - zpOf(n, b)) * scales[n * blocks + b];
+        } else out[k * N + n] = (q - zp) * s;
+      }
     }
   }
   return out;

@@ -24,15 +24,19 @@ export function dequantize(q: Float32Array, dims: readonly number[], scale: Floa
   const ax = axis < 0 ? axis + dims.length : axis;
   const inner = dims.slice(ax + 1).reduce((a, b) => a * b, 1);
   const size = dims[ax] ?? 1;
+  const outer = q.length / (inner * size);
   const blocks = block > 0 ? Math.ceil(size / block) : size;
-  for (let i = 0; i < q.length; i++) {
-    let k = 0;
-    if (scale.length > 1) {
-      const outer = Math.floor(i / (inner * size));
-      const j = Math.floor(i / inner) % size;
-      k = block > 0 ? (outer * blocks + Math.floor(j / block)) * inner + (i % inner) : j;
+  const perTensor = scale.length === 1;
+  // Loops over (outer, axis, inner) so the scale index is found once per run of `inner` values.
+  let i = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < size; j++) {
+      const base = perTensor ? 0 : block > 0 ? (o * blocks + Math.floor(j / block)) * inner : j;
+      for (let r = 0; r < inner; r++, i++) {
+        const k = perTensor ? 0 : block > 0 ? base + r : base;
+        out[i] = (q[i] - (zp ? zp[zp.length > 1 ? k : 0] : 0)) * scale[k];
+      }
     }
-    out[i] = (q[i] - (zp ? zp[zp.length > 1 ? k : 0] : 0)) * scale[k];
   }
   return out;
 }

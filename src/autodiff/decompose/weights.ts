@@ -23,6 +23,16 @@ export function halfToFloat(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
+let HALF_TABLE: Float32Array | undefined;
+/** Every float16 bit pattern's value (256 KiB, built once): upcasting is then one lookup per weight. */
+function halfTable(): Float32Array {
+  if (!HALF_TABLE) {
+    HALF_TABLE = new Float32Array(65536);
+    for (let h = 0; h < 65536; h++) HALF_TABLE[h] = halfToFloat(h);
+  }
+  return HALF_TABLE;
+}
+
 const BYTES: Partial<Record<ConstTensor['dtype'], number>> = { float32: 4, float64: 8, float16: 2, int32: 4, int64: 8, int8: 1, uint8: 1, bool: 1 };
 
 /** A constant's raw little-endian bytes (embedded or in its external-data file); undefined for typed-field storage. */
@@ -64,19 +74,26 @@ export function readWeight(t: ConstTensor, external: readonly ExternalData[] = [
     const width = BYTES[t.dtype];
     if (width === undefined) throw new ModelError(`Weight "${name}" has type ${t.dtype}, which gradscope cannot read.`, { code: 'invalid-model' });
     if (raw.length < n * width) throw new ModelError(`Weight "${name}" holds ${raw.length} bytes but its shape needs ${n * width} (truncated file?).`, { code: 'invalid-model' });
-    const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-    for (let i = 0; i < n; i++) {
-      switch (t.dtype) {
-        case 'float32': out[i] = v.getFloat32(i * 4, true); break;
-        case 'float64': out[i] = v.getFloat64(i * 8, true); break;
-        case 'float16': out[i] = halfToFloat(v.getUint16(i * 2, true)); break;
-        case 'int32': out[i] = v.getInt32(i * 4, true); break;
-        case 'int64': out[i] = Number(v.getBigInt64(i * 8, true)); break;
-        case 'int8': out[i] = v.getInt8(i); break;
-        default: out[i] = v.getUint8(i);
+    // Typed views over a copy (the bytes may be unaligned): weights are tens of millions of values.
+    const bytes = raw.slice(0, n * width);
+    switch (t.dtype) {
+      case 'float32': return new Float32Array(bytes.buffer, 0, n);
+      case 'float16': {
+        const half = new Uint16Array(bytes.buffer, 0, n);
+        const table = halfTable();
+        for (let i = 0; i < n; i++) out[i] = table[half[i]];
+        return out;
+      }
+      case 'int8': out.set(new Int8Array(bytes.buffer, 0, n)); return out;
+      case 'uint8': case 'bool': out.set(bytes); return out;
+      case 'int32': out.set(new Int32Array(bytes.buffer, 0, n)); return out;
+      case 'float64': out.set(new Float64Array(bytes.buffer, 0, n)); return out;
+      default: {
+        const v = new BigInt64Array(bytes.buffer, 0, n);
+        for (let i = 0; i < n; i++) out[i] = Number(v[i]);
+        return out;
       }
     }
-    return out;
   }
   const p = t.proto;
   // Typed fields: float16, int8 and uint8 live in int32_data (float16 as its bits).

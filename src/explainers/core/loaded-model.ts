@@ -240,3 +240,14 @@ export class LoadedModel {
     return this.session(key, () => this.igGraph(kind, head, reduction).model);
   }
 }
+
+/**
+ * Records on a result which function it explains, when that is not the file's own (see
+ * {@link LoadedModel.explained}).
+ *
+ * @example
+ * markExplained(result, model); // result.explained === 'dequantized' for a q8 file
+ */
+export function markExplained(result: { explained?: 'dequantized' | 'float32' }, model: LoadedModel): void {
+  if (model.explained !== 'as-shipped') result.explained = model.explained;
+}

@@ -26,6 +26,7 @@ import { checkCustomLabels, configLabels, labelName, resolveTarget, type LabelSo
 import { checkNoiseTunnel, type ImageExplainerInit, type ImageExplainOptions, type ImageInput, type NoiseTunnelSettings } from './image-options.js';
 import { expectedShape, toPixelValues } from './pixel-values.js';
 import { loadImagePreprocessor, type ImagePreprocessor } from './preprocess.js';
+import { markExplained } from '../core/loaded-model.js';
 
 export type { ImageExplainerInit, ImageExplainOptions, ImageInput, PixelValuesInput } from './image-options.js';
 
@@ -215,6 +216,7 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
     };
     if (delta !== undefined) result.delta = delta;
     if (auto) result.autoSteps = auto;
+    markExplained(result, this.model);
     this.last = result;
     return result;
   }

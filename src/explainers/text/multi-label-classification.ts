@@ -11,6 +11,7 @@ import { sigmoid, oneHot } from '../core/math.js';
 import { textIntegratedGradientsSteps } from './text-steps.js';
 import { checkCommon, compatOf, integrationOptions, type CommonExplainOptions } from '../core/options.js';
 import { TextExplainer } from './text-explainer.js';
+import { markExplained } from '../core/loaded-model.js';
 
 /** Options of a multi-label explanation. */
 export interface MultiLabelExplainOptions extends CommonExplainOptions {
@@ -92,6 +93,7 @@ export class MultiLabelClassificationExplainer extends TextExplainer<MultiLabelR
       result.labelProbabilities[label] = sigmoid(logits[i]);
       result.deltas[label] = t.delta;
     });
+    markExplained(result, this.text.model);
     this.last = result;
     return result;
   }

@@ -11,6 +11,7 @@ import { argmax, softmax } from '../core/math.js';
 import { textIntegratedGradientsSteps } from './text-steps.js';
 import { checkCommon, compatOf, integrationOptions, type CommonExplainOptions } from '../core/options.js';
 import { TextExplainer } from './text-explainer.js';
+import { markExplained } from '../core/loaded-model.js';
 
 /** Options of a question-answering explanation. */
 export interface QuestionAnsweringExplainOptions extends CommonExplainOptions {
@@ -112,6 +113,7 @@ export class QuestionAnsweringExplainer extends TextExplainer<QuestionAnsweringR
       inputIds: [...rows.inputIds],
       ...(autoSteps ? { autoSteps } : {}),
     };
+    markExplained(result, this.text.model);
     this.last = result;
     return result;
   }

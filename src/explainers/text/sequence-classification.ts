@@ -16,6 +16,7 @@ import { textIntegratedGradientsSteps } from './text-steps.js';
 import { checkCommon, integrationOptions, type CommonExplainOptions } from '../core/options.js';
 import { labelName, resolveTarget } from '../core/target.js';
 import { TextExplainer } from './text-explainer.js';
+import { markExplained } from '../core/loaded-model.js';
 
 /** Options of a sequence-classification explanation. */
 export interface SequenceExplainOptions extends CommonExplainOptions {
@@ -107,6 +108,7 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
       delta: t.delta,
       ...(auto ? { autoSteps: auto } : {}),
     };
+    markExplained(result, this.text.model);
     this.last = result;
     return result;
   }

@@ -14,6 +14,7 @@ import { textIntegratedGradientsSteps } from './text-steps.js';
 import { checkCommon, compatOf, integrationOptions, type CommonExplainOptions } from '../core/options.js';
 import { labelName } from '../core/target.js';
 import { TextExplainer } from './text-explainer.js';
+import { markExplained } from '../core/loaded-model.js';
 
 /** Options of a token-classification explanation. */
 export interface TokenClassificationExplainOptions extends CommonExplainOptions {
@@ -116,6 +117,7 @@ export class TokenClassificationExplainer extends TextExplainer<TokenClassificat
         };
       });
     }
+    markExplained(result, this.text.model);
     this.last = result;
     return result;
   }

@@ -16,6 +16,7 @@ import { argmax, sigmoid, oneHot } from '../core/math.js';
 import { normalizedTokenSums, textIntegratedGradientsSteps } from './text-steps.js';
 import { checkCommon, compatOf, integrationOptions, type CommonExplainOptions } from '../core/options.js';
 import { TextExplainer } from './text-explainer.js';
+import { markExplained } from '../core/loaded-model.js';
 
 /** Options of a zero-shot explanation. */
 export interface ZeroShotExplainOptions extends CommonExplainOptions {
@@ -171,6 +172,7 @@ export class ZeroShotClassificationExplainer extends TextExplainer<ZeroShotResul
     result.predictedLabel = candidates[argmax(sig)];
     const auto = mergeAutoSteps(autos);
     if (auto) result.autoSteps = auto;
+    markExplained(result, this.text.model);
     this.last = result;
     return result;
   }
