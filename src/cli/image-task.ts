@@ -2,7 +2,7 @@
  * `gradscope explain --task image-classification`: its flags, their checks, the explanation
  * and the optional PNG (`--png-out`) drawn with `src/viz`.
  */
-import { writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { IntegrationMethod } from '../attribution/quadrature.js';
 import { isNoiseTunnelType, NOISE_TUNNEL_TYPES, type NoiseTunnelType } from '../attribution/noise-tunnel.js';
 import { InputError } from '../errors.js';
@@ -14,6 +14,7 @@ import { IMAGE_SIGNS, visualizeImage, type ImageMethod, type ImageVizOptions } f
 import type { ImageSign } from '../viz/image-normalize.js';
 import { encodePng } from '../viz/png.js';
 import type { ModelDtype } from '../runtime/model-files.js';
+import { writeOutput } from './output-path.js';
 
 /** Help text of the image flags. */
 export const IMAGE_USAGE = `Image input:  --image PATH [--attribution-type IG|IGNT] [--nt-type smoothgrad|smoothgrad_sq|vargrad]
@@ -75,7 +76,7 @@ const VIZ_METHODS: readonly ImageMethod[] = ['heatmap', 'blended_heat_map', 'ove
 function int(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n)) throw new InputError(`--${flag} must be an integer, got "${v}".`, { code: 'bad-option' });
+  if (v.trim() === '' || !Number.isSafeInteger(n)) throw new InputError(`--${flag} must be an integer, got "${v}".`, { code: 'bad-option' });
   return n;
 }
 
@@ -119,6 +120,25 @@ export function parseImageCliOptions(v: ImageCliValues): ImageCliOptions {
   };
 }
 
+/** The largest `--image` file read (a 16k x 16k PNG is far below it). */
+const MAX_IMAGE_BYTES = 256 * 1024 ** 2;
+
+/**
+ * `--image` must be a regular file under {@link MAX_IMAGE_BYTES}: a link to `/dev/zero` would
+ * otherwise be read forever. Checked before the model loads.
+ */
+async function assertImageFile(file: string): Promise<void> {
+  let st: Awaited<ReturnType<typeof stat>>;
+  try {
+    st = await stat(file);
+  } catch (cause) {
+    const code = (cause as { code?: string }).code;
+    throw new InputError(`--image ${file} ${code === 'ENOENT' || code === 'ENOTDIR' ? 'does not exist' : `cannot be read (${code ?? String(cause)})`}. Pass the path of a PNG, JPEG, WebP or GIF file.`, { code: 'image-not-found', cause });
+  }
+  if (!st.isFile()) throw new InputError(`--image ${file} is ${st.isDirectory() ? 'a folder' : 'not a regular file (a device, FIFO or socket)'}. Pass the path of a PNG, JPEG, WebP or GIF file.`, { code: 'not-a-regular-file' });
+  if (st.size > MAX_IMAGE_BYTES) throw new InputError(`--image ${file} has ${Math.round(st.size / 1024 ** 2)} MiB, over the cap of 256 MiB. Pass a smaller image.`, { code: 'image-too-large' });
+}
+
 /** The options of the whole command line that the image task reads. */
 export interface ImageTaskInput {
   model: string;
@@ -144,6 +164,7 @@ export interface ImageTaskInput {
 export async function runImageTask(o: ImageTaskInput): Promise<{ result: ImageClassificationResult; html: () => Promise<string> }> {
   const img = o.image ?? parseImageCliOptions({});
   if (img.image === undefined || img.image === '') throw new InputError('--image is required for --task image-classification.', { code: 'missing-option' });
+  await assertImageFile(img.image);
   const ex = await ImageClassificationExplainer.fromPretrained(o.model, { device: o.device as Device, localOnly: o.localOnly, ...(o.dtype ? { dtype: o.dtype } : {}) });
   const raw = await readImage(img.image);
   const opts: ImageExplainOptions = {};
@@ -170,6 +191,6 @@ export async function runImageTask(o: ImageTaskInput): Promise<{ result: ImageCl
     ...(ex.pixelNormalization ? { pixelNormalization: ex.pixelNormalization } : {}),
     onWarning: (m) => process.stderr.write(`gradscope: ${m}\n`),
   };
-  if (img.pngOut) await writeFile(img.pngOut, encodePng(visualizeImage(result.attributions, result.shape, viz).image));
+  if (img.pngOut) await writeOutput(img.pngOut, '--png-out', encodePng(visualizeImage(result.attributions, result.shape, viz).image));
   return { result, html: () => ex.visualize(undefined, { result, image: viz }) };
 }

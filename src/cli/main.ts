@@ -1,13 +1,21 @@
 /**
  * `gradscope explain ...`: explanations from the command line, as JSON (a stable contract:
  * the explainer's result object plus `task` and `model`) or as a standalone HTML page.
+ *
+ * Errors: every failure prints one line, `gradscope: <message> [<code>]`, on stderr and never a
+ * stack trace (`--debug` adds it, with the chain of causes). Exit codes: 0 success, 2 when the
+ * command line alone is wrong (an unknown flag, a missing or empty required value, a value that
+ * is not a number, an unknown task), 1 for everything found while running (model files,
+ * output paths, the explanation itself). An error that is not a gradscope error is a bug; it is
+ * printed the same way with code `internal`.
  */
-import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { GradscopeError, InputError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { runTask, TASKS, type CliOptions } from './tasks.js';
 import { toJson } from './json.js';
 import { IMAGE_CLI_OPTIONS, IMAGE_USAGE, parseImageCliOptions } from './image-task.js';
+import { assertWritableOutput, writeOutput } from './output-path.js';
+import { formatError } from './report.js';
 import { parseDtype } from '../runtime/model-files.js';
 
 const USAGE = `Usage: gradscope explain --task <task> --model <folder | hub id> [options]
@@ -26,89 +34,118 @@ Integration:  [--embedding-type word|position|embeddings (QA)] [--n-steps N|auto
 ${IMAGE_USAGE}
 Runtime:      [--device auto|cpu|wasm|webgpu] [--local-only]
               [--dtype fp32|fp16|q8|int8|uint8|q4|q4f16|bnb4]  (which onnx/model*.onnx; default fp32)
-Output:       [--format json|html] [--out FILE]
+Output:       [--format json|html] [--out FILE] [--debug (stack traces of errors)]
 `;
 
 /** Parses argv (without `node` and the script) and runs the command. Returns the exit code. */
 export async function main(argv: string[], io: { stdout: (s: string) => void; stderr: (s: string) => void } = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }): Promise<number> {
+  const debug = argv.includes('--debug');
+  const report = (e: unknown): number => {
+    const { text, exitCode } = formatError(e, { debug });
+    io.stderr(text);
+    return exitCode;
+  };
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
   } catch (e) {
-    io.stderr(`${(e as Error).message}\n\n${USAGE}`);
+    const code = report(e);
+    io.stderr(`\n${USAGE}`);
+    return code;
+  }
+  if (parsed.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (parsed.command !== 'explain') {
+    const what = parsed.command === undefined ? 'No command given' : `Unknown command "${parsed.command}"`;
+    report(new InputError(`${what}: the command is "gradscope explain" (see the usage below).`, { code: 'usage' }));
+    io.stderr(`\n${USAGE}`);
     return 2;
   }
-  if (parsed.help || parsed.command !== 'explain') {
-    (parsed.help ? io.stdout : io.stderr)(USAGE);
-    return parsed.help ? 0 : 2;
-  }
   try {
-    const { result, html } = await runTask(parsed.options);
-    const text = parsed.options.format === 'html' ? await html() : `${JSON.stringify(toJson({ ...result, task: parsed.options.task, model: parsed.options.model }), null, 2)}\n`;
-    if (parsed.options.out) await writeFile(parsed.options.out, text);
+    const o = parsed.options;
+    // Output paths first: a typo must not cost a whole explanation.
+    const pngOut = o.image?.pngOut;
+    if (o.out !== undefined) await assertWritableOutput(o.out, '--out');
+    if (pngOut !== undefined) await assertWritableOutput(pngOut, '--png-out');
+    if (o.out !== undefined && pngOut !== undefined && o.out === pngOut) {
+      throw new InputError('--out and --png-out name the same file: give each its own.', { code: 'bad-option' });
+    }
+    const { result, html } = await runTask(o);
+    const text = o.format === 'html' ? await html() : `${JSON.stringify(toJson({ ...result, task: o.task, model: o.model }), null, 2)}\n`;
+    if (o.out !== undefined) await writeOutput(o.out, '--out', text);
     else io.stdout(text);
     return 0;
   } catch (e) {
-    if (e instanceof GradscopeError) {
-      io.stderr(`gradscope: ${e.message}\n`);
-      return 1;
-    }
-    throw e;
+    return report(e);
+  }
+}
+
+/** The flags of `gradscope explain` (parseArgs specs). */
+const CLI_OPTIONS = {
+  task: { type: 'string' },
+  model: { type: 'string' },
+  text: { type: 'string' },
+  'text-pair': { type: 'string' },
+  index: { type: 'string' },
+  'class-name': { type: 'string' },
+  'embedding-type': { type: 'string' },
+  'n-steps': { type: 'string' },
+  tolerance: { type: 'string' },
+  'internal-batch-size': { type: 'string' },
+  method: { type: 'string' },
+  'flip-sign': { type: 'boolean' },
+  compat: { type: 'string' },
+  truncation: { type: 'boolean' },
+  device: { type: 'string' },
+  'local-only': { type: 'boolean' },
+  dtype: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  labels: { type: 'string' },
+  'hypothesis-template': { type: 'string' },
+  'include-hypothesis': { type: 'boolean' },
+  question: { type: 'string' },
+  context: { type: 'string' },
+  'ignored-labels': { type: 'string' },
+  'ignored-indexes': { type: 'string' },
+  ...IMAGE_CLI_OPTIONS,
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** parseArgs' own errors (unknown flag, missing value) as a usage error. */
+function parseArgv(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, options: CLI_OPTIONS });
+  } catch (cause) {
+    // parseArgs' messages span lines; the error line is one line.
+    const text = (cause instanceof Error ? cause.message : String(cause)).replace(/\s*\n\s*/g, ' ');
+    throw new InputError(text, { code: 'usage', cause });
   }
 }
 
 function parse(argv: string[]): { command: string | undefined; help: boolean; options: CliOptions } {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      task: { type: 'string' },
-      model: { type: 'string' },
-      text: { type: 'string' },
-      'text-pair': { type: 'string' },
-      index: { type: 'string' },
-      'class-name': { type: 'string' },
-      'embedding-type': { type: 'string' },
-      'n-steps': { type: 'string' },
-      tolerance: { type: 'string' },
-      'internal-batch-size': { type: 'string' },
-      method: { type: 'string' },
-      'flip-sign': { type: 'boolean' },
-      compat: { type: 'string' },
-      truncation: { type: 'boolean' },
-      device: { type: 'string' },
-      'local-only': { type: 'boolean' },
-      dtype: { type: 'string' },
-      format: { type: 'string' },
-      out: { type: 'string' },
-      labels: { type: 'string' },
-      'hypothesis-template': { type: 'string' },
-      'include-hypothesis': { type: 'boolean' },
-      question: { type: 'string' },
-      context: { type: 'string' },
-      'ignored-labels': { type: 'string' },
-      'ignored-indexes': { type: 'string' },
-      ...IMAGE_CLI_OPTIONS,
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseArgv(argv);
+  // Number('') is 0: an empty value must not silently become index 0.
   const int = (name: string, v: string | undefined): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!Number.isInteger(n)) throw new InputError(`--${name} must be an integer, got "${v}".`);
+    if (v.trim() === '' || !Number.isSafeInteger(n)) throw new InputError(`--${name} must be an integer, got "${v}".`, { code: 'bad-option' });
     return n;
   };
   const positive = (name: string, v: string | undefined): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);
-    if (!(n > 0 && Number.isFinite(n))) throw new InputError(`--${name} must be a positive number, got "${v}".`);
+    if (!(n > 0 && Number.isFinite(n))) throw new InputError(`--${name} must be a positive number, got "${v}".`, { code: 'bad-option' });
     return n;
   };
   // Comma-separated lists: `--labels finance,sports`; blanks around commas are dropped.
   const list = (v: string | undefined): string[] | undefined => (v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
   const ints = (name: string, v: string | undefined): number[] | undefined => list(v)?.map((x) => {
     const n = Number(x);
-    if (!Number.isInteger(n)) throw new InputError(`--${name} takes comma-separated integers, got "${x}".`);
+    if (!Number.isSafeInteger(n)) throw new InputError(`--${name} takes comma-separated integers, got "${x}".`, { code: 'bad-option' });
     return n;
   });
   const options: CliOptions = {
@@ -140,6 +177,6 @@ function parse(argv: string[]): { command: string | undefined; help: boolean; op
     ignoredIndexes: ints('ignored-indexes', values['ignored-indexes']),
     image: parseImageCliOptions(values),
   };
-  if (options.format !== 'json' && options.format !== 'html') throw new InputError(`--format must be json or html, got "${options.format}".`);
+  if (options.format !== 'json' && options.format !== 'html') throw new InputError(`--format must be json or html, got "${options.format}".`, { code: 'bad-option' });
   return { command: positionals[0], help: values.help ?? false, options };
 }

@@ -74,6 +74,15 @@ function attrToProto(name: string, a: Attr): AttributeProto {
   }
 }
 
+/** protobuf's decode errors (truncated or corrupt bytes) as a typed error that says what to do. */
+function decodeOrThrow(bytes: Uint8Array): ReturnType<typeof decodeModelProto> {
+  try {
+    return decodeModelProto(bytes);
+  } catch (cause) {
+    throw new ModelError(`The ONNX file is not a valid ONNX model (${cause instanceof Error ? cause.message : String(cause)}). Export the model again or download the file again.`, { code: 'invalid-model-file', cause });
+  }
+}
+
 /**
  * Decodes ONNX bytes into a mutable graph.
  *
@@ -82,7 +91,7 @@ function attrToProto(name: string, a: Attr): AttributeProto {
  * console.log(model.graph.nodes.length);
  */
 export function decodeModel(bytes: Uint8Array): OnnxModel {
-  const proto = decodeModelProto(bytes);
+  const proto = decodeOrThrow(bytes);
   const gp = proto.graph;
   if (!gp) throw new ModelError('The ONNX file has no graph: it is not a model export (re-export it, or check the path).', { code: 'malformed-model' });
   const graph = new Graph();

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { BackendError, InputError } from '../errors.js';
+import { AbortError, BackendError, InputError, isAbortError } from '../errors.js';
+import { assertModelFileSize, assertModelFileStat, maxModelFileBytes, type FileStat } from './model-file.js';
 import { isNode, nodeImport } from './platform.js';
 
 /** A model's location, resolved from what the user typed. */
@@ -28,7 +29,7 @@ export interface HubSettings {
 const HUB_ID = /^(\b[\w\-.]+\b\/)?\b[\w\-.]{1,96}\b$/;
 
 interface NodeFs {
-  stat(path: string): Promise<{ isDirectory(): boolean; isFile(): boolean }>;
+  stat(path: string): Promise<FileStat>;
   readFile(path: string): Promise<Uint8Array>;
 }
 interface NodePath {
@@ -95,12 +96,17 @@ function join(a: string, b: string): string {
   return `${a.replace(/\/+$/, '')}/${b.replace(/^\/+/, '')}`;
 }
 
-async function fetchBytes(url: string, signal?: AbortSignal): Promise<Uint8Array | undefined> {
+/** The abort of a fetch, as gradscope's {@link AbortError}. */
+function fetchAborted(url: string, cause: unknown): AbortError {
+  return cause instanceof AbortError ? cause : new AbortError(`Fetching ${url} was aborted.`, { cause });
+}
+
+async function fetchBytes(url: string, file: string, signal?: AbortSignal): Promise<Uint8Array | undefined> {
   let response: Response;
   try {
     response = await fetch(url, signal ? { signal } : {});
   } catch (cause) {
-    if ((cause as { name?: string }).name === 'AbortError') throw cause;
+    if (isAbortError(cause)) throw fetchAborted(url, cause);
     throw new BackendError(`Could not fetch ${url} (${cause instanceof Error ? cause.message : String(cause)}). Check the network, or use a local model folder.`, {
       code: 'fetch-failed',
       cause,
@@ -115,7 +121,89 @@ async function fetchBytes(url: string, signal?: AbortSignal): Promise<Uint8Array
   const type = response.headers.get('content-type') ?? '';
   // Dev servers answer unknown paths with their HTML index page: treat it as missing.
   if (type.includes('text/html') && !url.endsWith('.html')) return undefined;
-  return new Uint8Array(await response.arrayBuffer());
+  const length = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (Number.isFinite(length)) assertModelFileSize(length, file, url);
+  try {
+    return await readCapped(response, file, url);
+  } catch (cause) {
+    if (cause instanceof InputError) throw cause;
+    if (isAbortError(cause)) throw fetchAborted(url, cause);
+    throw new BackendError(`Reading ${url} failed (${cause instanceof Error ? cause.message : String(cause)}). Check the network, or use a local model folder.`, { code: 'fetch-failed', cause });
+  }
+}
+
+/**
+ * The body of `response`, read in chunks and given up (the stream cancelled) as soon as it
+ * passes the file's size cap: a server that sends no length, or lies about it, cannot make the
+ * page hold more than the cap.
+ */
+async function readCapped(response: Response, file: string, url: string): Promise<Uint8Array> {
+  const cap = maxModelFileBytes(file);
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > cap) {
+      await reader.cancel().catch(() => undefined);
+      assertModelFileSize(total, file, url);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Read a local file (Node) after checking that it is a regular file under its size cap.
+ * Returns `undefined` when it does not exist.
+ */
+async function readLocalFile(p: string, file: string, where: string): Promise<Uint8Array | undefined> {
+  const nfs = await fs();
+  let stat: FileStat;
+  try {
+    stat = await nfs.stat(p);
+  } catch (cause) {
+    if ((cause as { code?: string }).code === 'ENOENT' || (cause as { code?: string }).code === 'ENOTDIR') return undefined;
+    throw new BackendError(`Could not read ${file} of ${where}: ${String(cause)}`, { code: 'read-failed', cause });
+  }
+  assertModelFileStat(stat, file, where);
+  try {
+    return new Uint8Array(await nfs.readFile(p));
+  } catch (cause) {
+    throw new BackendError(`Could not read ${file} of ${where}: ${String(cause)}`, { code: 'read-failed', cause });
+  }
+}
+
+/**
+ * Check the files of a local model folder (Node) that a loader is about to read through
+ * transformers.js: each one that exists must be a regular file under its size cap, so that a
+ * link to a device cannot hang the loader or grow its memory. Missing files are left to the
+ * loader. Does nothing for Hub ids, URLs and in the browser.
+ *
+ * @throws {InputError} `code: 'not-a-regular-file'` or `'model-file-too-large'`.
+ */
+export async function assertLocalModelFiles(source: ModelSource, files: readonly string[]): Promise<void> {
+  if (source.kind !== 'local' || !isNode()) return;
+  const [nfs, path] = await Promise.all([fs(), nodePath()]);
+  for (const file of files) {
+    let stat: FileStat;
+    try {
+      stat = await nfs.stat(path.join(source.location, file));
+    } catch {
+      continue;
+    }
+    assertModelFileStat(stat, file, describeSource(source));
+  }
 }
 
 /** Options of {@link readModelFile}. */
@@ -136,31 +224,25 @@ export interface ReadFileOptions {
  */
 export async function readModelFile(source: ModelSource, file: string, hub: HubSettings, options: ReadFileOptions = {}): Promise<Uint8Array | undefined> {
   if (source.kind === 'local') {
-    if (isNode()) {
-      try {
-        return new Uint8Array(await (await fs()).readFile((await nodePath()).join(source.location, file)));
-      } catch (cause) {
-        if ((cause as { code?: string }).code === 'ENOENT') return undefined;
-        throw new BackendError(`Could not read ${file} of ${describeSource(source)}: ${String(cause)}`, { code: 'read-failed', cause });
-      }
-    }
-    return fetchBytes(join(source.location, file), options.signal);
+    if (isNode()) return readLocalFile((await nodePath()).join(source.location, file), file, describeSource(source));
+    return fetchBytes(join(source.location, file), file, options.signal);
   }
   if (source.kind === 'url') {
     if (options.localOnly) return undefined;
-    return fetchBytes(join(source.location, file), options.signal);
+    return fetchBytes(join(source.location, file), file, options.signal);
   }
   if (hub.allowLocalModels) {
     const local = join(join(hub.localModelPath, source.id), file);
     if (isNode()) {
-      if (await exists(local, 'file')) return new Uint8Array(await (await fs()).readFile(local));
+      const bytes = await readLocalFile(local, file, describeSource(source));
+      if (bytes) return bytes;
     } else {
-      const bytes = await fetchBytes(local, options.signal);
+      const bytes = await fetchBytes(local, file, options.signal);
       if (bytes) return bytes;
     }
   }
   if (options.localOnly) return undefined;
-  return fetchBytes(hubFileUrl(source.id, file, hub, options.revision), options.signal);
+  return fetchBytes(hubFileUrl(source.id, file, hub, options.revision), file, options.signal);
 }
 
 function hubFileUrl(id: string, file: string, hub: HubSettings, revision = 'main'): string {
@@ -204,6 +286,8 @@ export async function assertLocalModel(source: ModelSource, files: readonly stri
   if (isNode() && !(await exists(source.location, 'dir'))) {
     throw new InputError(`No model folder at "${source.location}" (from "${source.input}"). ${hint}`, { code: 'model-not-found' });
   }
+  // A file that exists but is a folder or a device is named as such, not as missing.
+  if (isNode()) await assertLocalModelFiles(source, files);
   for (const f of files) {
     if (isNode()) {
       if (await exists((await nodePath()).join(source.location, f), 'file')) return;

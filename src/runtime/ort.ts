@@ -124,20 +124,20 @@ export function importOrt(flavour: OrtFlavour): Promise<OrtModule> {
 
 async function importFlavour(flavour: OrtFlavour): Promise<OrtModule> {
   if (flavour === 'onnxruntime-web/webgpu') {
-    if (isNode()) throw new Error('onnxruntime-web/webgpu is the browser build; in Node use onnxruntime-web (wasm) or onnxruntime-node');
+    if (isNode()) throw new BackendError('onnxruntime-web/webgpu is the browser build; in Node use onnxruntime-web (wasm) or onnxruntime-node', { code: 'backend-unavailable' });
     // ORT binds console.* when its wasm starts (first session): tap first, so that
     // `reportPlacement` can read its log lines.
     installConsoleTap();
     return (await import('onnxruntime-web/webgpu')) as OrtModule;
   }
-  if (!isNode()) throw new Error(`${flavour} is only used in Node`);
+  if (!isNode()) throw new BackendError(`${flavour} is only used in Node`, { code: 'backend-unavailable' });
   const specifier = flavour === 'onnxruntime-node' ? NODE_ORT_NATIVE : NODE_ORT_WASM;
   const mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as Partial<OrtModule> & {
     default?: OrtModule;
   };
   // onnxruntime-node is CommonJS: its named exports may only be on `default`.
   const ort = mod.InferenceSession ? (mod as OrtModule) : mod.default;
-  if (!ort?.InferenceSession) throw new Error(`${specifier} has no InferenceSession export`);
+  if (!ort?.InferenceSession) throw new BackendError(`${specifier} has no InferenceSession export`, { code: 'backend-unavailable' });
   return ort;
 }
 
@@ -152,12 +152,42 @@ function loadFailureMessage(flavour: OrtFlavour, cause: unknown): string {
   return `${flavour} could not be loaded (${why}). Check that onnxruntime-web is installed and that its dist/ files are served.`;
 }
 
+const WARNED = Symbol.for('gradscope.warnedOnce');
+
+/** `console.warn` a message once per process (page): later calls with the same key are silent. */
+function warnOnce(key: string, message: string): void {
+  const holder = globalThis as { [WARNED]?: Set<string> };
+  const warned = (holder[WARNED] ??= new Set<string>());
+  if (warned.has(key)) return;
+  warned.add(key);
+  console.warn(message);
+}
+
+/**
+ * `'auto'` in a browser: WebGPU when it gives an adapter, else wasm, with one console warning
+ * per page saying so (the fallback is right, but it is several times slower and must not be
+ * silent). Whoever reports the device (the element's status, a result's timing) reports the
+ * returned `'wasm'`.
+ *
+ * @example
+ * const device = autoBrowserDevice(await hasWebGpu());
+ */
+export function autoBrowserDevice(gpu: boolean): ResolvedDevice {
+  if (gpu) return 'webgpu';
+  warnOnce(
+    'webgpu-fallback',
+    "gradscope: WebGPU is not available here (no navigator.gpu adapter); device 'auto' runs on wasm (CPU), which is slower. Pass device 'wasm' to silence this warning.",
+  );
+  return 'wasm';
+}
+
 /**
  * Resolve `'auto'` (and browser `'cpu'`) to a concrete device.
  *
- * - browser: `'auto'` is `'webgpu'` when an adapter exists, else `'wasm'`; `'cpu'` is `'wasm'`.
+ * - browser: `'auto'` is `'webgpu'` when an adapter exists, else `'wasm'` (warned once, see
+ *   {@link autoBrowserDevice}); `'cpu'` is `'wasm'`.
  *   `'webgpu'` without an adapter throws a {@link BackendError} (`code: 'webgpu-unavailable'`).
- * - Node: `'auto'` is `'cpu'` (onnxruntime-node) when it loads, else `'wasm'`.
+ * - Node: `'auto'` is `'cpu'` (onnxruntime-node) when it loads, else `'wasm'` (warned once).
  */
 export async function resolveDevice(device: Device = 'auto'): Promise<ResolvedDevice> {
   assertDevice(device);
@@ -166,14 +196,18 @@ export async function resolveDevice(device: Device = 'auto'): Promise<ResolvedDe
     try {
       await importOrt('onnxruntime-node');
       return 'cpu';
-    } catch {
+    } catch (cause) {
+      warnOnce(
+        'node-fallback',
+        `gradscope: onnxruntime-node could not be loaded (${cause instanceof Error ? cause.message : String(cause)}); device 'auto' runs on wasm (onnxruntime-web), which is slower. Pass device 'wasm' to silence this warning.`,
+      );
       return 'wasm';
     }
   }
   if (device === 'cpu') return 'wasm';
   if (device === 'wasm') return 'wasm';
   const gpu = await hasWebGpu();
-  if (device === 'auto') return gpu ? 'webgpu' : 'wasm';
+  if (device === 'auto') return autoBrowserDevice(gpu);
   if (!gpu) {
     throw new BackendError(
       'WebGPU was requested but this browser gives no WebGPU adapter (navigator.gpu is missing or ' +

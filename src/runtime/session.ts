@@ -135,7 +135,8 @@ export class Session {
       try {
         return fetches ? await this.inner.run(feeds, [...fetches]) : await this.inner.run(feeds);
       } catch (cause) {
-        throw new BackendError(`ONNX Runtime failed to run the model on ${this.device}: ${message(cause)}. Check the feeds' names, types and shapes; if they are right, try device 'wasm'.`, { code: 'run-failed', cause });
+        const other = this.device === 'wasm' ? '' : "; if they are right, try device 'wasm'";
+        throw new BackendError(`ONNX Runtime failed to run the model on ${this.device}: ${message(cause)}. Check the feeds' names, types and shapes${other}.`, { code: 'run-failed', cause });
       }
     }, options);
   }
@@ -191,7 +192,8 @@ function creationError(cause: unknown, runtime: OrtRuntime): Error {
   if (/protobuf|parse|invalid model|Load model|opset/i.test(text)) {
     return new ModelError(`ONNX Runtime could not load the model (${text}). Check that the bytes are a complete ONNX file (and its external data, if any).`, { code: 'invalid-model', cause });
   }
-  return new BackendError(`ONNX Runtime could not create a session on ${runtime.device} (${text}). Try device 'wasm'.`, { code: 'session-failed', cause });
+  const hint = runtime.device === 'wasm' ? 'Check that the model is a complete ONNX file that ONNX Runtime 1.30 supports.' : "Try device 'wasm'.";
+  return new BackendError(`ONNX Runtime could not create a session on ${runtime.device} (${text}). ${hint}`, { code: 'session-failed', cause });
 }
 
 /** The ORT session options gradscope uses for `options` on `runtime`. */

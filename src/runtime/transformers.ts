@@ -14,9 +14,10 @@
  * @module
  */
 import type { PreTrainedTokenizer, PretrainedConfig } from '@huggingface/transformers';
-import { InputError, ModelError, GradscopeError } from '../errors.js';
-import { assertLocalModel, describeSource, readModelFile, resolveModelSource, type HubSettings, type ModelSource } from './model-source.js';
+import { InputError, ModelError, GradscopeError, throwIfAborted } from '../errors.js';
+import { assertOnnxModelBytes } from './model-file.js';
 import { availableDtypes, DTYPES, missingDtypeError, modelFileFor, parseDtype, type ModelDtype } from './model-files.js';
+import { assertLocalModel, assertLocalModelFiles, describeSource, readModelFile, resolveModelSource, type HubSettings, type ModelSource } from './model-source.js';
 import { importOrt } from './ort.js';
 import { isNode } from './platform.js';
 import type { ExternalDataFile } from './session.js';
@@ -123,8 +124,10 @@ async function prepare(
   modelIdOrPath: string,
   options: LoadOptions,
 ): Promise<{ tf: TransformersModule; source: ModelSource; name: string; pretrained: { local_files_only?: boolean; revision?: string } }> {
+  throwIfAborted(options.signal);
   const tf = await loadTransformers();
   const source = await resolveModelSource(modelIdOrPath);
+  throwIfAborted(options.signal);
   const pretrained: { local_files_only?: boolean; revision?: string } = {};
   if (options.revision) pretrained.revision = options.revision;
   if (options.localOnly) {
@@ -159,6 +162,38 @@ function wrapLoadError(cause: unknown, source: ModelSource, what: string): Error
 }
 
 /**
+ * Files transformers.js may read for a tokenizer: each one of a local folder that exists is
+ * checked to be a regular file under its size cap before the tokenizer loads.
+ */
+const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'added_tokens.json', 'vocab.txt', 'vocab.json', 'merges.txt', 'config.json'];
+
+/**
+ * `config.json` of a local model must be a JSON object: `null`, an array or a number would
+ * otherwise load as an empty config and give answers for a model that does not exist.
+ *
+ * @throws {ModelError} `code: 'invalid-config'`.
+ */
+async function assertConfigObject(source: ModelSource, hub: HubSettings, options: LoadOptions): Promise<void> {
+  const bytes = await readModelFile(source, 'config.json', hub, options.signal ? { signal: options.signal } : {});
+  if (!bytes) return;
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (cause) {
+    throw new ModelError(`config.json of ${describeSource(source)} is not valid JSON (${cause instanceof Error ? cause.message : String(cause)}). Download or export it again.`, {
+      code: 'invalid-config',
+      cause,
+    });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+    throw new ModelError(`config.json of ${describeSource(source)} is ${kind}, not a JSON object with the model's settings (model_type, id2label, ...). Download or export it again.`, {
+      code: 'invalid-config',
+    });
+  }
+}
+
+/**
  * Load a model's tokenizer with transformers.js.
  *
  * @param modelIdOrPath a local folder (absolute, `./relative`) or a Hub id (`org/name`).
@@ -167,6 +202,7 @@ function wrapLoadError(cause: unknown, source: ModelSource, what: string): Error
 export async function loadTokenizer(modelIdOrPath: string, options: LoadOptions = {}): Promise<PreTrainedTokenizer> {
   const { tf, source, name, pretrained } = await prepare(modelIdOrPath, options);
   await assertLocalModel(source, ['tokenizer_config.json', 'tokenizer.json'], hubSettings(tf));
+  await assertLocalModelFiles(source, TOKENIZER_FILES);
   try {
     return await tf.AutoTokenizer.from_pretrained(name, pretrained);
   } catch (cause) {
@@ -182,7 +218,9 @@ export async function loadTokenizer(modelIdOrPath: string, options: LoadOptions 
  */
 export async function loadConfig(modelIdOrPath: string, options: LoadOptions = {}): Promise<PretrainedConfig> {
   const { tf, source, name, pretrained } = await prepare(modelIdOrPath, options);
-  await assertLocalModel(source, ['config.json'], hubSettings(tf));
+  const hub = hubSettings(tf);
+  await assertLocalModel(source, ['config.json'], hub);
+  if (source.kind === 'local') await assertConfigObject(source, hub, options);
   try {
     return await tf.AutoConfig.from_pretrained(name, pretrained);
   } catch (cause) {
@@ -211,6 +249,7 @@ export async function loadModelBytes(modelIdOrPath: string, options: LoadModelBy
   // The wanted file first: in a browser each candidate is fetched until one exists.
   await assertLocalModel(source, options.file === undefined ? [file, ...DTYPES.map((d) => modelFileFor(d)).filter((f) => f !== file)] : [file], hub);
   const model = await readModelFile(source, file, hub, read);
+  throwIfAborted(options.signal);
   if (!model && options.file === undefined) {
     // Say which dtypes exist, so a q4-only repository is one flag away from working.
     const available = await availableDtypes(source, hub, read);
@@ -222,6 +261,7 @@ export async function loadModelBytes(modelIdOrPath: string, options: LoadModelBy
       { code: 'model-not-found' },
     );
   }
+  assertOnnxModelBytes(model, file, describeSource(source));
   const externalData: ExternalDataFile[] = [];
   const dataFile = `${file}_data`;
   const wantData = options.externalData ?? (isNode() && source.kind === 'local');
@@ -248,6 +288,7 @@ export async function loadModelBytes(modelIdOrPath: string, options: LoadModelBy
 export async function loadAutoProcessor(modelIdOrPath: string, options: LoadOptions = {}): Promise<unknown> {
   const { tf, source, name, pretrained } = await prepare(modelIdOrPath, options);
   await assertLocalModel(source, ['preprocessor_config.json'], hubSettings(tf));
+  await assertLocalModelFiles(source, ['preprocessor_config.json', 'processor_config.json', 'config.json']);
   try {
     return await tf.AutoProcessor.from_pretrained(name, pretrained);
   } catch (cause) {

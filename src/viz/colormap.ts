@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { InputError } from '../errors.js';
 import { rgb } from 'd3-color';
 import { schemeBlues, schemeGreens, schemeReds } from 'd3-scale-chromatic';
 
@@ -77,10 +78,10 @@ function channelTable(anchors: readonly number[], n: number): Float64Array {
  * ```
  */
 export function linearColormap(name: string, colors: readonly string[], size: number = LUT_SIZE): Colormap {
-  if (colors.length < 2) throw new RangeError('a colour map needs at least two colours');
+  if (colors.length < 2) throw new InputError('a colour map needs at least two colours', { code: 'invalid-colormap' });
   const parsed = colors.map((c) => {
     const v = rgb(c);
-    if (Number.isNaN(v.r)) throw new TypeError(`not a CSS colour: ${c}`);
+    if (Number.isNaN(v.r)) throw new InputError(`not a CSS colour: ${c}`, { code: 'invalid-color' });
     return v;
   });
   const channels = [

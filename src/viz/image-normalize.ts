@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { InputError } from '../errors.js';
 
 /** Which attributions to show (`absolute_value` is captum's spelling of `absolute`). */
 export type ImageSign = 'all' | 'positive' | 'negative' | 'absolute';
@@ -12,7 +13,7 @@ export type ImageSign = 'all' | 'positive' | 'negative' | 'absolute';
 export function parseImageSign(sign: string): ImageSign {
   if (sign === 'absolute_value') return 'absolute';
   if (sign === 'all' || sign === 'positive' || sign === 'negative' || sign === 'absolute') return sign;
-  throw new RangeError(`sign must be one of all, positive, negative, absolute; got ${sign}`);
+  throw new InputError(`sign must be one of all, positive, negative, absolute; got ${sign}`, { code: 'invalid-sign' });
 }
 
 /**
@@ -27,9 +28,9 @@ export function parseImageSign(sign: string): ImageSign {
  */
 export function channelSum(data: ArrayLike<number>, shape: readonly number[]): Float64Array {
   const [c, h, w] = shape.length === 4 ? shape.slice(1) : shape;
-  if (c === undefined || h === undefined || w === undefined) throw new RangeError(`expected [1, C, H, W], got [${shape.join(', ')}]`);
+  if (c === undefined || h === undefined || w === undefined) throw new InputError(`expected [1, C, H, W], got [${shape.join(', ')}]`, { code: 'invalid-tensor-shape' });
   const plane = h * w;
-  if (data.length < c * plane) throw new RangeError(`tensor has ${data.length} values, shape needs ${c * plane}`);
+  if (data.length < c * plane) throw new InputError(`tensor has ${data.length} values, shape needs ${c * plane}`, { code: 'invalid-tensor-shape' });
   const out = new Float64Array(plane);
   for (let ch = 0; ch < c; ch++) {
     const base = ch * plane;
@@ -50,7 +51,7 @@ export function channelSum(data: ArrayLike<number>, shape: readonly number[]): F
  * ```
  */
 export function cumulativeSumThreshold(values: ArrayLike<number>, percentile: number): number {
-  if (!(percentile >= 0 && percentile <= 100)) throw new RangeError('percentile must be between 0 and 100');
+  if (!(percentile >= 0 && percentile <= 100)) throw new InputError('percentile must be between 0 and 100', { code: 'invalid-percentile' });
   const sorted = Float64Array.from(values).sort();
   const n = sorted.length;
   if (n === 0) return 0;

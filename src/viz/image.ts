@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { InputError } from '../errors.js';
 import type { ImageClassificationResult } from '../types.js';
 import { type Colormap, blues, gray, greens, rdWhGn, reds, writeColor } from './colormap.js';
 import { type ImageSign, channelSum, normalizeImageAttributions, parseImageSign } from './image-normalize.js';
@@ -224,7 +225,7 @@ export function visualizeImage(attributions: ArrayLike<number>, shape: readonly 
   const requested = options.method ?? 'overlay';
   const method = requested === 'blended_heat_map' ? 'overlay' : requested;
   if (!['heatmap', 'overlay', 'masked_image', 'alpha_scaling'].includes(method)) {
-    throw new RangeError(`method must be one of ${IMAGE_METHODS.join(', ')}; got ${String(requested)}`);
+    throw new InputError(`method must be one of ${IMAGE_METHODS.join(', ')}; got ${String(requested)}`, { code: 'invalid-viz-method' });
   }
   let sign = parseImageSign(options.sign ?? 'all');
   if (sign === 'all' && (method === 'masked_image' || method === 'alpha_scaling')) {
@@ -239,7 +240,7 @@ export function visualizeImage(attributions: ArrayLike<number>, shape: readonly 
   else if (Math.abs(threshold) < 1e-5) warn('normalising by a value close to 0: attributions are all near zero and the picture may mislead.');
 
   const background = backgroundImage(w, h, shape, options);
-  if (!background && method !== 'heatmap') throw new Error(`method '${method}' needs the image: pass originalImage or pixelValues`);
+  if (!background && method !== 'heatmap') throw new InputError(`method '${method}' needs the image: pass originalImage or pixelValues`, { code: 'missing-image' });
 
   const byS = colormapForSign(sign);
   const colorScale = { ...byS, colormap: options.colormap ?? byS.colormap };

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { InputError } from '../errors.js';
 import type {
   ExplanationResult,
   ImageClassificationResult,
@@ -54,7 +55,7 @@ export function detectResultKind(result: ExplanationResult): ResultKind {
     return 'sequence';
   }
   if (wa !== null && typeof wa === 'object') return 'predictedLabel' in r ? 'zero-shot' : 'multi-label';
-  throw new TypeError('not a gradscope result: no wordAttributions and no image attributions');
+  throw new InputError('not a gradscope result: no wordAttributions and no image attributions', { code: 'not-a-result' });
 }
 
 /**

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { InputError } from '../errors.js';
 
 /** Straight (not premultiplied) RGBA pixels, row-major, like the DOM's `ImageData`. */
 export interface RgbaImage {
@@ -47,7 +48,7 @@ export interface PixelNormalization {
  */
 export function pixelValuesToRgba(pixelValues: ArrayLike<number>, shape: readonly number[], normalization?: PixelNormalization): RgbaImage {
   const [c, h, w] = shape.length === 4 ? shape.slice(1) : shape;
-  if (c === undefined || h === undefined || w === undefined) throw new RangeError(`expected [1, C, H, W], got [${shape.join(', ')}]`);
+  if (c === undefined || h === undefined || w === undefined) throw new InputError(`expected [1, C, H, W], got [${shape.join(', ')}]`, { code: 'invalid-tensor-shape' });
   const plane = h * w;
   const values = new Float64Array(c * plane);
   let max = -Infinity;

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { InputError } from '../errors.js';
 import type { EncodedTensor, ExplanationResult, ImageClassificationResult } from '../types.js';
 
 /** A tensor as a typed array, as its JSON encoding, or as a plain number list. */
@@ -50,12 +51,12 @@ const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 export function decodeTensor(tensor: TensorLike): Float32Array {
   if (tensor instanceof Float32Array) return tensor;
   if (isEncodedTensor(tensor)) {
-    if (tensor.dtype !== 'float32') throw new TypeError(`unsupported tensor dtype ${String(tensor.dtype)}`);
+    if (tensor.dtype !== 'float32') throw new InputError(`unsupported tensor dtype ${String(tensor.dtype)}: only float32 tensors are encoded`, { code: 'invalid-tensor-dtype' });
     const bytes = base64ToBytes(tensor.base64);
-    if (bytes.length % 4 !== 0) throw new RangeError('base64 tensor length is not a multiple of 4 bytes');
+    if (bytes.length % 4 !== 0) throw new InputError('base64 tensor length is not a multiple of 4 bytes', { code: 'invalid-tensor-shape' });
     const n = bytes.length / 4;
     const expected = tensor.shape.reduce((a, b) => a * b, 1);
-    if (expected !== n) throw new RangeError(`tensor has ${n} values but shape [${tensor.shape.join(', ')}] needs ${expected}`);
+    if (expected !== n) throw new InputError(`tensor has ${n} values but shape [${tensor.shape.join(', ')}] needs ${expected}`, { code: 'invalid-tensor-shape' });
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) out[i] = view.getFloat32(i * 4, true);
@@ -104,7 +105,7 @@ export type ExplanationResultInput = Exclude<ExplanationResult, ImageClassificat
  */
 export function normalizeResult(input: ExplanationResultInput | string): ExplanationResult {
   const value: unknown = typeof input === 'string' ? JSON.parse(input) : input;
-  if (typeof value !== 'object' || value === null) throw new TypeError('a result must be an object');
+  if (typeof value !== 'object' || value === null) throw new InputError('a result must be an object', { code: 'not-a-result' });
   const r = value as Record<string, unknown>;
   if ('attributions' in r && 'shape' in r) {
     const img = value as ImageClassificationResultInput;

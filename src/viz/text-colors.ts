@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { InputError } from '../errors.js';
 import { color as parseColor } from 'd3-color';
 import { scaleDiverging } from 'd3-scale';
 import {
@@ -140,7 +141,7 @@ export function readableTextColor(background: string): '#000' | '#fff' {
  */
 export function toRgbString(css: string): string {
   const c = parseColor(css);
-  if (!c) throw new Error(`not a CSS colour: ${css}`);
+  if (!c) throw new InputError(`not a CSS colour: ${css}`, { code: 'invalid-color' });
   const { r, g, b } = c.rgb();
   return `rgb(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)})`;
 }

@@ -80,7 +80,7 @@ describe('gradscope explain: compat references through the CLI', () => {
 describe('gradscope explain: new flags and their errors', () => {
   test('zero-shot without --labels says so', async () => {
     const { code, err } = await cli([...base('zero-shot-classification', 'bert-nli'), '--text', 'Some text.']);
-    expect(code).toBe(1);
+    expect(code).toBe(2); // a missing required flag is a usage mistake
     expect(err).toContain('--labels is required');
   });
 
@@ -92,7 +92,7 @@ describe('gradscope explain: new flags and their errors', () => {
 
   test('question answering needs --question and --context', async () => {
     const { code, err } = await cli([...base('question-answering', 'bert-squad'), '--context', 'Paris is big.']);
-    expect(code).toBe(1);
+    expect(code).toBe(2); // a missing required flag is a usage mistake
     expect(err).toContain('--question is required');
   });
 

@@ -70,14 +70,15 @@ describe('gradscope explain: usage and errors', () => {
     expect(bad.err).toContain('--tolerance must be a positive number');
   });
 
-  test('missing text and unknown class name are errors with exit code 1', async () => {
+  test('missing text is a usage error (exit 2), an unknown class name a gradscope error (exit 1)', async () => {
     const base = ['explain', '--task', 'text-classification', '--model', path.join(MODELS_DIR, 'distilbert-sst2'), '--local-only', '--device', 'cpu'];
     const a = await cli(base);
-    expect(a.code).toBe(1);
+    expect(a.code).toBe(2);
     expect(a.err).toContain('--text is required');
     const b = await cli([...base, '--text', 'hi', '--class-name', 'nope']);
     expect(b.code).toBe(1);
     expect(b.err).toContain('Valid class names');
+    expect(b.err).toMatch(/\[unknown-class-name\]\n$/);
   });
 
   test('unknown options print the usage with exit code 2', async () => {

@@ -429,7 +429,7 @@ describe('gradscope explain --task image-classification', () => {
 
   test('usage errors', async () => {
     const noImage = await cli(['explain', '--task', 'image-classification', '--model', path.join(MODELS_DIR, 'vit'), '--local-only', '--device', 'cpu']);
-    expect(noImage.code).toBe(1);
+    expect(noImage.code).toBe(2);
     expect(noImage.err).toMatch(/--image is required/);
     const badType = await cli([...base('vit'), '--attribution-type', 'XG']);
     expect(badType.code).toBe(2);

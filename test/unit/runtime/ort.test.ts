@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BackendError, InputError } from '../../../src/errors.js';
-import { executionProvidersFor, flavourFor, hasWebGpu, importOrt, loadOrt, resolveDevice } from '../../../src/runtime/ort.js';
+import { autoBrowserDevice, executionProvidersFor, flavourFor, hasWebGpu, importOrt, loadOrt, resolveDevice } from '../../../src/runtime/ort.js';
 import { isBrowser, isNode } from '../../../src/runtime/platform.js';
 
 describe('ort (Node)', () => {
@@ -42,5 +42,21 @@ describe('ort (Node)', () => {
   it('rejects unknown devices with a typed error', async () => {
     await expect(resolveDevice('gpu' as never)).rejects.toBeInstanceOf(InputError);
     await expect(resolveDevice('gpu' as never)).rejects.toMatchObject({ code: 'unknown-device' });
+  });
+});
+
+describe("device 'auto' without WebGPU", () => {
+  it('falls back to wasm with one warning per process', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      expect(autoBrowserDevice(true)).toBe('webgpu');
+      expect(warn).not.toHaveBeenCalled();
+      expect(autoBrowserDevice(false)).toBe('wasm');
+      expect(autoBrowserDevice(false)).toBe('wasm');
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0][0])).toMatch(/WebGPU is not available.*runs on wasm/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
