@@ -1,7 +1,7 @@
 /**
  * The decomposition pass, op by op: a one-node (or one-pattern) model is run by ONNX Runtime
  * as it is, and again after `decomposeModel`, on the same random input. Exact rewrites
- * (fused ops, RotaryEmbedding, weight dequantization) must agree to float32 rounding: 1e-5 relative to the
+ * (fused ops, RotaryEmbedding, MultiHeadAttention, weight dequantization) must agree to float32 rounding: 1e-5 relative to the
  * output's max |value|. The dynamic-quantization pattern is fed activations on the
  * quantization grid (min 0, max 1, multiples of 1/255), where quantizing is exact, so the
  * straight-through rewrite must agree to the same bound.
@@ -28,7 +28,7 @@ interface Case {
 function model(build: (g: Graph) => void, feeds: Record<string, ort.Tensor>): OnnxModel {
   const g = new Graph();
   g.opset = 17;
-  for (const [name, t] of Object.entries(feeds)) g.inputs.push({ name, dtype: t.type === 'int64' ? 'int64' : 'float32', shape: [...t.dims] });
+  for (const [name, t] of Object.entries(feeds)) g.inputs.push({ name, dtype: t.type === 'int64' ? 'int64' : t.type === 'int32' ? 'int32' : 'float32', shape: [...t.dims] });
   build(g);
   g.reserveNames();
   return { graph: g, irVersion: 8, producerName: 'test', otherOpsets: [{ domain: 'com.microsoft', version: 1 }], source: new Uint8Array() };
@@ -168,6 +168,25 @@ const CASES: Case[] = [
       const sin = g.constant(c('float32', [16, 4], Float32Array.from(angles, Math.sin)));
       ms(g, 'RotaryEmbedding', ['x', 'pos', cos, sin], { interleaved: 1, num_heads: 2 }, [out(g, [2, 5, 16])]);
     },
+  },
+  {
+    name: 'MultiHeadAttention (bias, key padding mask, attention bias)',
+    feeds: {
+      q: x([2, 3, 8], -1, 1),
+      k: x([2, 4, 8], -1, 1),
+      v: x([2, 4, 8], -1, 1),
+      mask: new ort.Tensor('int32', Int32Array.from([1, 1, 1, 1, 1, 1, 0, 0]), [2, 4]),
+      ab: x([1, 2, 3, 4], -1, 1),
+    },
+    build: (g) => {
+      const bias = g.constant(c('float32', [24], floats(24)));
+      ms(g, 'MultiHeadAttention', ['q', 'k', 'v', bias, 'mask', 'ab'], { num_heads: 2 }, [out(g, [2, 3, 8])]);
+    },
+  },
+  {
+    name: 'MultiHeadAttention (plain, scale)',
+    feeds: { q: x([1, 5, 8], -1, 1), k: x([1, 5, 8], -1, 1), v: x([1, 5, 8], -1, 1) },
+    build: (g) => ms(g, 'MultiHeadAttention', ['q', 'k', 'v'], { num_heads: 4, scale: 0.3 }, [out(g, [1, 5, 8])]),
   },
 ];
 

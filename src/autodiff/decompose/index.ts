@@ -6,7 +6,7 @@
  * One file per pattern family: `quantized.ts` (8-bit: dynamic MatMulInteger / ConvInteger,
  * integer embedding tables, DequantizeLinear), `nbits.ts` (4-bit MatMulNBits, MatMulBnb4),
  * `float16.ts` (fp16 upcast), `fused.ts` (com.microsoft fused GELUs and layer norms),
- * `rotary.ts` (RotaryEmbedding), `batch.ts` (a batch fixed to 1, applied by the loader).
+ * `rotary.ts` (RotaryEmbedding), `attention.ts` (MultiHeadAttention), `batch.ts` (a batch fixed to 1, applied by the loader).
  *
  * @example
  * const { model, explained } = decomposeModel(decodeModel(bytes));
@@ -16,6 +16,7 @@
  */
 import type { OnnxModel } from '../../onnx/model-io.js';
 import { cloneGraph } from '../surgery.js';
+import { decomposeAttention } from './attention.js';
 import { DecomposeContext } from './context.js';
 import { upcastFloat16 } from './float16.js';
 import { decomposeFused } from './fused.js';
@@ -66,6 +67,7 @@ export function decomposeModel(model: OnnxModel, opts: DecomposeOptions = {}): D
   decomposeNBits(ctx);
   decomposeFused(ctx);
   decomposeRotary(ctx);
+  decomposeAttention(ctx);
   const rewritten = Object.fromEntries(ctx.counts);
   if (ctx.counts.size === 0) return { model, explained: 'as-shipped', rewritten };
   g.nodes = g.nodes.filter((n) => !ctx.removed.has(n));
