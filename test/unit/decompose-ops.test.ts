@@ -1,7 +1,7 @@
 /**
  * The decomposition pass, op by op: a one-node (or one-pattern) model is run by ONNX Runtime
  * as it is, and again after `decomposeModel`, on the same random input. Exact rewrites
- * (fused ops, RotaryEmbedding, MultiHeadAttention, weight dequantization) must agree to float32 rounding: 1e-5 relative to the
+ * (fused ops, RotaryEmbedding, (MultiHead)Attention, weight dequantization) must agree to float32 rounding: 1e-5 relative to the
  * output's max |value|. The dynamic-quantization pattern is fed activations on the
  * quantization grid (min 0, max 1, multiples of 1/255), where quantizing is exact, so the
  * straight-through rewrite must agree to the same bound.
@@ -187,6 +187,15 @@ const CASES: Case[] = [
     name: 'MultiHeadAttention (plain, scale)',
     feeds: { q: x([1, 5, 8], -1, 1), k: x([1, 5, 8], -1, 1), v: x([1, 5, 8], -1, 1) },
     build: (g) => ms(g, 'MultiHeadAttention', ['q', 'k', 'v'], { num_heads: 4, scale: 0.3 }, [out(g, [1, 5, 8])]),
+  },
+  {
+    name: 'Attention (packed weights, bias, raw [B, S] mask)',
+    feeds: { xin: x([2, 4, 8], -1, 1), mask: new ort.Tensor('int32', Int32Array.from([1, 1, 1, 0, 1, 1, 1, 1]), [2, 4]) },
+    build: (g) => {
+      const w = g.constant(c('float32', [8, 24], floats(8 * 24, -0.5, 0.5)));
+      const bias = g.constant(c('float32', [24], floats(24)));
+      ms(g, 'Attention', ['xin', w, bias, 'mask'], { num_heads: 2 }, [out(g, [2, 4, 8])]);
+    },
   },
 ];
 
