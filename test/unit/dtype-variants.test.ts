@@ -22,7 +22,7 @@ import { SequenceClassificationExplainer } from '../../src/explainers/text/seque
 import { decodeModel, encodeModel, type OnnxModel } from '../../src/onnx/model-io.js';
 import { f32 } from '../../src/onnx/tensor.js';
 import { cloneGraph } from '../../src/autodiff/surgery.js';
-import { FIXTURES_DIR } from './text-reference-fixtures.js';
+import { FIXTURES_DIR, maxAbsDiff } from './text-reference-fixtures.js';
 
 const VARIANTS = path.join(FIXTURES_DIR, 'variants');
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'gs-dtypes-'));
@@ -83,11 +83,6 @@ function folderWith(name: string, model: OnnxModel, tag: string): string {
   return dir;
 }
 
-const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-};
 
 /** Measured numbers, printed once for the report. */
 const measured: Record<string, unknown> = {};
@@ -111,7 +106,7 @@ describe('quantized text model (distilbert-sst2) against a float copy with ORT-d
       const b = await quant.explain(TEXT);
       expect(a.explained).toBeUndefined();
       expect(b.explained).toBe('dequantized');
-      const diff = maxAbs(a.wordAttributions.map((w) => w[1]), b.wordAttributions.map((w) => w[1]));
+      const diff = maxAbsDiff(a.wordAttributions.map((w) => w[1]), b.wordAttributions.map((w) => w[1]));
       measured[`text-${dtype}`] = { maxAbsDiff: diff, deltaDiff: Math.abs(a.delta - b.delta), delta: b.delta };
       expect(diff).toBeLessThanOrEqual(1e-4);
       expect(Math.abs(a.delta - b.delta)).toBeLessThanOrEqual(1e-4);
@@ -144,7 +139,7 @@ describe('quantized image model (vit) against a float copy with ORT-dequantized 
       const b = await quant.explain({ pixelValues: PIXELS, shape: SHAPE }, opts);
       expect(b.explained).toBe('dequantized');
       const scale = a.attributions.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-      const diff = maxAbs(a.attributions, b.attributions);
+      const diff = maxAbsDiff(a.attributions, b.attributions);
       measured[`vit-${dtype}`] = { maxAbsDiff: diff, maxAbsAttribution: scale, deltaDiff: Math.abs((a.delta ?? 0) - (b.delta ?? 0)) };
       expect(diff).toBeLessThanOrEqual(1e-4 * scale);
       expect(Math.abs((a.delta ?? NaN) - (b.delta ?? NaN))).toBeLessThanOrEqual(1e-4);

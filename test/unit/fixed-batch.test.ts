@@ -16,7 +16,7 @@ import { ImageClassificationExplainer } from '../../src/explainers/image/image-c
 import { SequenceClassificationExplainer } from '../../src/explainers/text/sequence-classification.js';
 import { foldConstants } from '../../src/onnx/fold.js';
 import { decodeModel, encodeModel } from '../../src/onnx/model-io.js';
-import { MODELS_DIR } from './text-reference-fixtures.js';
+import { MODELS_DIR, maxAbsDiff } from './text-reference-fixtures.js';
 
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'gs-fixed-batch-'));
 afterAll(() => fs.rmSync(TMP, { recursive: true, force: true }));
@@ -36,11 +36,6 @@ function fixedBatchCopy(name: string): string {
   return dir;
 }
 
-const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-};
 
 describe('a model exported with a fixed batch of 1 explains like the original', () => {
   it('distilbert-sst2 (Reshape targets built around a folded batch)', async () => {
@@ -48,7 +43,7 @@ describe('a model exported with a fixed batch of 1 explains like the original', 
     const [orig, fixed] = await Promise.all([SequenceClassificationExplainer.fromPretrained(path.join(MODELS_DIR, 'distilbert-sst2'), opts), SequenceClassificationExplainer.fromPretrained(fixedBatchCopy('distilbert-sst2'), opts)]);
     const [a, b] = [await orig.explain('a good movie about nothing'), await fixed.explain('a good movie about nothing')];
     expect(b.predictedClassIndex).toBe(a.predictedClassIndex);
-    expect(maxAbs(a.wordAttributions.map((w) => w[1]), b.wordAttributions.map((w) => w[1]))).toBeLessThanOrEqual(1e-5);
+    expect(maxAbsDiff(a.wordAttributions.map((w) => w[1]), b.wordAttributions.map((w) => w[1]))).toBeLessThanOrEqual(1e-5);
     expect(Math.abs(a.delta - b.delta)).toBeLessThanOrEqual(1e-5);
     await Promise.all([orig.dispose(), fixed.dispose()]);
   });
@@ -61,7 +56,7 @@ describe('a model exported with a fixed batch of 1 explains like the original', 
     const [a, b] = [await orig.explain(px, ig), await fixed.explain(px, ig)];
     expect(b.predictedClassIndex).toBe(a.predictedClassIndex);
     const scale = a.attributions.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-    expect(maxAbs(a.attributions, b.attributions)).toBeLessThanOrEqual(1e-5 * scale);
+    expect(maxAbsDiff(a.attributions, b.attributions)).toBeLessThanOrEqual(1e-5 * scale);
     expect(Math.abs((a.delta ?? NaN) - (b.delta ?? NaN))).toBeLessThanOrEqual(1e-5);
     await Promise.all([orig.dispose(), fixed.dispose()]);
   });

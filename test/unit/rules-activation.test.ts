@@ -6,19 +6,9 @@
  * other rule families.
  */
 import { describeRuleChecks, type GradCase } from './helpers/gradcheck.js';
+import { erf } from './helpers/float64.js';
 
 const TOL = 1e-5;
-
-/** erf in float64: its Maclaurin series, exact to ~1e-15 for |x| <= 3. */
-function erf(x: number): number {
-  let term = x;
-  let sum = x;
-  for (let n = 1; n < 80; n++) {
-    term *= (-x * x) / n;
-    sum += term / (2 * n + 1);
-  }
-  return (2 / Math.sqrt(Math.PI)) * sum;
-}
 
 const softplus = (v: number): number => Math.log1p(Math.exp(v));
 const map = (f: (v: number) => number): GradCase['forward64'] => (xs) => [xs[0].map(f)];
