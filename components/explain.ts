@@ -12,6 +12,8 @@ import { explainStyles } from './explain.styles.js';
 // A cycle (index.ts registers this element), safe because index.ts is the package's only
 // entry to the elements and elementTagForResult is a hoisted function used only at run time.
 import { elementTagForResult } from './index.js';
+import type { ResultView } from '../src/viz/result-kind.js';
+import type { Granularity } from './tokens.js';
 
 /** What the element is doing. */
 export type ExplainStatus = 'idle' | 'loading' | 'ready' | 'running' | 'done' | 'error';
@@ -37,6 +39,14 @@ export interface ExplainResultDetail {
   device: ResolvedDevice;
   task: string;
   model: string;
+}
+
+/** Detail of `gradscope-intermediate`: a result shown while a better one is coming. */
+export interface ExplainIntermediateDetail {
+  result: ExplanationResult;
+  stage: 'gradient-x-input' | 'integrated-gradients';
+  /** For integrated-gradients stages: the node count just integrated. */
+  nSteps?: number;
 }
 
 /** Detail of `gradscope-error`. */
@@ -123,6 +133,7 @@ let ids = 0;
  * @tag gradscope-explain
  * @fires gradscope-progress - Loading or integration progress; detail: {@link ExplainProgressDetail}.
  * @fires gradscope-result - An explanation finished; detail: {@link ExplainResultDetail}.
+ * @fires gradscope-intermediate - With `progressive`: a preview or refinement was painted; detail: {@link ExplainIntermediateDetail}.
  * @fires gradscope-error - Loading or explaining failed; detail: {@link ExplainErrorDetail}. Not fired for cancellations.
  * @csspart form - The input form.
  * @csspart field - Each field (label + control).
@@ -163,6 +174,9 @@ export class GradscopeExplain extends LitElement {
       },
     },
     localOnly: { type: Boolean, attribute: 'local-only' },
+    algorithm: { type: String, reflect: true },
+    evaluate: { type: Boolean, reflect: true },
+    progressive: { type: Boolean, reflect: true },
     options: {
       attribute: 'options',
       converter: {
@@ -179,6 +193,10 @@ export class GradscopeExplain extends LitElement {
       },
     },
     theme: { type: String, reflect: true },
+    view: { type: String },
+    granularity: { type: String },
+    hideSpecial: { type: Boolean, attribute: 'hide-special' },
+    mergeSubwords: { type: Boolean, attribute: 'merge-subwords' },
     text: { type: String },
     textPair: { type: String, attribute: 'text-pair' },
     question: { type: String },
@@ -209,10 +227,28 @@ export class GradscopeExplain extends LitElement {
   nSteps: number | 'auto' | undefined;
   /** Never touch the network, even for Hub ids (they must be under transformers.js's localModelPath). */
   localOnly = false;
+  /** `integrated-gradients` (default), `gradient-x-input`, `saliency` or `smoothgrad` (text tasks). */
+  algorithm: string | undefined;
+  /** Measure the explanation against the model and show the numbers under it (`evaluate: true`). */
+  evaluate = false;
+  /**
+   * Text tasks: paint gradient x input at once (one backward pass), then replace it with
+   * integrated gradients as `nSteps: 'auto'` refines. Intermediate results carry
+   * `progressive: { final: false, stage }` and fire `gradscope-intermediate`.
+   */
+  progressive = false;
   /** Extra explain options of the task (`{"flipSign": true}`, `{"attributionType": "IG"}`, ...). */
   options: Record<string, unknown> | undefined;
   /** `light` or `dark` pins the colour scheme (also for the result). */
   theme: 'light' | 'dark' | undefined;
+  /** `auto` (default): the task's own view; `table`: captum's table for text results. */
+  view: ResultView = 'auto';
+  /** `words` (default): attributions painted on the words of the text; `tokens`: one chip per token. */
+  granularity: Granularity = 'words';
+  /** Leave special tokens out of the token view. */
+  hideSpecial = false;
+  /** Merge word pieces in the token view. */
+  mergeSubwords = false;
   /** Text input (and preset). */
   text = '';
   /** Second text of a pair. */
@@ -235,6 +271,7 @@ export class GradscopeExplain extends LitElement {
   private _imageFileUrl: string | undefined;
   private _resultUrl: string | undefined;
   private _resultEl: HTMLElement | undefined;
+  private _faithEl: HTMLElement | undefined;
   private _result: ExplanationResult | undefined;
   private _timing: { ms: number; device: ResolvedDevice } | undefined;
   private _loadKey: string | undefined;
@@ -290,7 +327,7 @@ export class GradscopeExplain extends LitElement {
 
   protected override willUpdate(changed: PropertyValues): void {
     // Any input change makes a running explanation stale.
-    const inputChanged = ['text', 'textPair', 'question', 'context', 'labels', 'image', '_imageFile', 'options', 'nSteps'].some((k) => changed.has(k));
+    const inputChanged = ['text', 'textPair', 'question', 'context', 'labels', 'image', '_imageFile', 'options', 'nSteps', 'algorithm', 'evaluate', 'progressive'].some((k) => changed.has(k));
     if (inputChanged && this._status === 'running') {
       this.cancel();
     }
@@ -386,6 +423,8 @@ export class GradscopeExplain extends LitElement {
     const opts: Record<string, unknown> = {
       ...(this.options ?? {}),
       ...(this.nSteps === 'auto' || (typeof this.nSteps === 'number' && Number.isInteger(this.nSteps) && this.nSteps > 0) ? { nSteps: this.nSteps } : {}),
+      ...(this.algorithm ? { algorithm: this.algorithm } : {}),
+      ...(this.evaluate ? { evaluate: true } : {}),
       signal: controller.signal,
       onProgress: (done: number, total: number) => {
         if (this._controller === controller) this._setProgress({ stage: 'explain', done, total, fraction: total > 0 ? done / total : null });
@@ -393,7 +432,7 @@ export class GradscopeExplain extends LitElement {
     };
     const t0 = performance.now();
     try {
-      const result = await ex.fn(...args, opts);
+      const result = this.progressive && this.task !== 'image-classification' ? await this._progressive(ex, args, opts, inputs, controller) : await ex.fn(...args, opts);
       if (this._controller !== controller) return undefined;
       const ms = performance.now() - t0;
       this._controller = undefined;
@@ -422,11 +461,61 @@ export class GradscopeExplain extends LitElement {
     }
   }
 
+  /**
+   * Progressive run: gradient x input first (one backward pass, no evaluation), then integrated
+   * gradients with `nSteps: 'auto'`, painting each refinement that maps onto the result.
+   */
+  private async _progressive(ex: LoadedExplainer, args: unknown[], opts: Record<string, unknown>, inputs: ExplainInputs, controller: AbortController): Promise<ExplanationResult> {
+    const { markProgressive, refinedResult } = await import('./progressive.js');
+    const { evaluate: _e, algorithm: _a, ...previewOpts } = opts;
+    const preview = markProgressive(await ex.fn(...args, { ...previewOpts, algorithm: 'gradient-x-input' }), { final: false, stage: 'gradient-x-input' });
+    if (this._controller !== controller) return preview;
+    this._show(preview, inputs);
+    this._emit<ExplainIntermediateDetail>('gradscope-intermediate', { result: preview, stage: 'gradient-x-input' });
+    const flipSign = (this.options as { flipSign?: unknown } | undefined)?.flipSign === true;
+    const onRefine = ({ nSteps, values }: { nSteps: number; values: Float64Array }): void => {
+      if (this._controller !== controller) return;
+      const shown = refinedResult(preview, values, nSteps, { flipSign });
+      if (!shown) return;
+      this._show(shown, inputs);
+      this._emit<ExplainIntermediateDetail>('gradscope-intermediate', { result: shown, stage: 'integrated-gradients', nSteps });
+    };
+    const final = await ex.fn(...args, { ...opts, algorithm: 'integrated-gradients', nSteps: 'auto', onRefine });
+    return markProgressive(final, { final: true, stage: 'integrated-gradients', ...((final as { autoSteps?: { nSteps: number } }).autoSteps ? { nSteps: (final as { autoSteps: { nSteps: number } }).autoSteps.nSteps } : {}) });
+  }
+
+  private _lastInputs: ExplainInputs | undefined;
+
+  /** Passes the display attributes (theme, granularity, ...) on to the result element. */
+  private _applyDisplay(el: HTMLElement): void {
+    const view = el as HTMLElement & { granularity?: Granularity; hideSpecial?: boolean; mergeSubwords?: boolean };
+    if (this.theme) el.setAttribute('theme', this.theme);
+    else el.removeAttribute('theme');
+    if (el.localName === 'gradscope-image') {
+      el.toggleAttribute('controls', true);
+      el.toggleAttribute('side-by-side', true);
+      return;
+    }
+    if (el.localName !== 'gradscope-table') view.granularity = this.granularity;
+    view.hideSpecial = this.hideSpecial;
+    view.mergeSubwords = this.mergeSubwords || (el.localName === 'gradscope-table' && this.granularity === 'words');
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated?.(changed);
+    if (changed.has('view') && this._result !== undefined && this._lastInputs !== undefined && changed.get('view') !== undefined) {
+      this._show(this._result, this._lastInputs);
+    } else if (this._resultEl && ['theme', 'granularity', 'hideSpecial', 'mergeSubwords'].some((k) => changed.has(k))) {
+      this._applyDisplay(this._resultEl);
+    }
+  }
+
   private _show(result: ExplanationResult, inputs: ExplainInputs): void {
-    const tag = elementTagForResult(result);
+    const tag = elementTagForResult(result, this.view);
     const el = document.createElement(tag) as HTMLElement & { result?: ExplanationResult; imageSrc?: string };
     el.result = result;
-    if (this.theme) el.setAttribute('theme', this.theme);
+    this._lastInputs = inputs;
+    this._applyDisplay(el);
     if (this._resultUrl) URL.revokeObjectURL(this._resultUrl);
     this._resultUrl = undefined;
     if (tag === 'gradscope-image' && inputs.image !== undefined) {
@@ -436,6 +525,13 @@ export class GradscopeExplain extends LitElement {
     }
     this._result = result;
     this._resultEl = el;
+    this._faithEl = undefined;
+    if ((result as { faithfulness?: unknown }).faithfulness !== undefined) {
+      const f = document.createElement('gradscope-faithfulness');
+      f.result = result;
+      if (this.theme) f.setAttribute('theme', this.theme);
+      this._faithEl = f;
+    }
     this.requestUpdate();
   }
 
@@ -444,6 +540,7 @@ export class GradscopeExplain extends LitElement {
     this._resultUrl = undefined;
     this._result = undefined;
     this._resultEl = undefined;
+    this._faithEl = undefined;
     this._timing = undefined;
   }
 
@@ -564,7 +661,7 @@ export class GradscopeExplain extends LitElement {
       ${this._renderProgress()}
       <div class="gs-status" part="status" role="status" aria-live="polite">${this._message}</div>
       <div class="gs-error" part="error" role="alert" ?hidden=${this._error === undefined}>${this._error ?? ''}</div>
-      <div class="gs-result" part="result">${this._resultEl ?? nothing}</div>`;
+      <div class="gs-result" part="result">${this._resultEl ?? nothing}${this._faithEl ?? nothing}</div>`;
   }
 }
 

@@ -39,6 +39,14 @@ export const imageStyles = [
     .gs-ticks span {
       position: absolute;
       transform: translateX(-50%);
+      white-space: nowrap;
+    }
+    /* The end ticks sit inside the bar's width so neither is clipped. */
+    .gs-ticks span:first-child {
+      transform: none;
+    }
+    .gs-ticks span:last-child {
+      transform: translateX(-100%);
     }
     .gs-controls {
       display: flex;

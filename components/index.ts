@@ -1,6 +1,7 @@
 /**
  * gradscope's Lit elements. Importing this module registers them:
- * `<gradscope-tokens>`, `<gradscope-table>`, `<gradscope-image>`, `<gradscope-explain>`.
+ * `<gradscope-tokens>`, `<gradscope-table>`, `<gradscope-image>`, `<gradscope-explain>`,
+ * `<gradscope-faithfulness>`.
  *
  * @example
  * ```html
@@ -16,17 +17,29 @@
  * @module
  */
 import type { ExplanationResult } from '../src/types.js';
-import { detectResultKind } from '../src/viz/result-kind.js';
+import { type ResultTag, type ResultView, detectResultKind, viewTag } from '../src/viz/result-kind.js';
 import { GradscopeExplain } from './explain.js';
+import { GradscopeFaithfulness } from './faithfulness.js';
 import { GradscopeImage } from './image.js';
+import { GradscopeLabels } from './labels-view.js';
+import { GradscopeQa } from './qa-view.js';
+import { GradscopeSequence } from './sequence-view.js';
 import { GradscopeTable } from './table.js';
+import { GradscopeTokenMatrix } from './token-matrix.js';
 import { GradscopeTokens } from './tokens.js';
 
 export { GradscopeImage, type ImageOptionsDetail, type ImageRenderDetail } from './image.js';
 export { GradscopeTable } from './table.js';
-export { GradscopeTokens, type TokenFocusDetail, tokenAriaLabel } from './tokens.js';
+export { GradscopeFaithfulness } from './faithfulness.js';
+export { markProgressive, refinedResult } from './progressive.js';
+export { GradscopeTokens, type Granularity, type TokenFocusDetail, tokenAriaLabel } from './tokens.js';
+export { GradscopeSequence } from './sequence-view.js';
+export { GradscopeLabels, type LabelSelectDetail } from './labels-view.js';
+export { GradscopeQa } from './qa-view.js';
+export { GradscopeTokenMatrix, type RowSelectDetail } from './token-matrix.js';
+export { TextViewElement } from './text-view.js';
 export { ResultElement, parseResultAttribute, readScriptResult } from './result-source.js';
-export { GradscopeExplain, isLocalModelPath, type ExplainStatus, type ExplainProgressDetail, type ExplainResultDetail, type ExplainErrorDetail } from './explain.js';
+export { GradscopeExplain, isLocalModelPath, type ExplainStatus, type ExplainProgressDetail, type ExplainResultDetail, type ExplainErrorDetail, type ExplainIntermediateDetail } from './explain.js';
 export { TASK_FORMS, taskForm, type ExplainTaskForm, type ExplainFieldSpec, type ExplainInputs } from './explain-tasks.js';
 
 /** Tag names and their classes. */
@@ -35,6 +48,11 @@ export const GRADSCOPE_ELEMENTS = {
   'gradscope-table': GradscopeTable,
   'gradscope-image': GradscopeImage,
   'gradscope-explain': GradscopeExplain,
+  'gradscope-faithfulness': GradscopeFaithfulness,
+  'gradscope-sequence': GradscopeSequence,
+  'gradscope-labels': GradscopeLabels,
+  'gradscope-qa': GradscopeQa,
+  'gradscope-token-matrix': GradscopeTokenMatrix,
 } as const;
 
 /**
@@ -52,9 +70,11 @@ export function defineGradscopeElements(registry: CustomElementRegistry = custom
   }
 }
 
+export type { ResultTag, ResultView } from '../src/viz/result-kind.js';
+
 /**
- * The element that shows a result best: the image element for image results, the table
- * for text results (one row per explained target).
+ * The element that shows a result best: its task's view, or `gradscope-table` for text results
+ * when `view` is `table` (see {@link viewTag}).
  *
  * @example
  * ```ts
@@ -62,8 +82,8 @@ export function defineGradscopeElements(registry: CustomElementRegistry = custom
  * el.result = result;
  * ```
  */
-export function elementTagForResult(result: ExplanationResult): 'gradscope-image' | 'gradscope-table' {
-  return detectResultKind(result) === 'image' ? 'gradscope-image' : 'gradscope-table';
+export function elementTagForResult(result: ExplanationResult, view: ResultView = 'auto'): ResultTag {
+  return viewTag(detectResultKind(result), view);
 }
 
 if (typeof customElements !== 'undefined') defineGradscopeElements();

@@ -58,10 +58,23 @@ export class ResultElement extends LitElement {
   /** `light` or `dark` pins the colour scheme; unset follows `prefers-color-scheme`. */
   theme: 'light' | 'dark' | undefined;
 
+  /** The theme in effect: the `theme` attribute, else the page's `prefers-color-scheme`. */
+  get effectiveTheme(): 'light' | 'dark' {
+    if (this.theme === 'light' || this.theme === 'dark') return this.theme;
+    return typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  }
+
   private _childObserver: MutationObserver | undefined;
+  private _schemeQuery: MediaQueryList | undefined;
+  // Colours are computed in script from the theme, so a system theme change must re-render.
+  private readonly _onScheme = (): void => this.requestUpdate();
 
   override connectedCallback(): void {
     super.connectedCallback();
+    if (typeof matchMedia !== 'undefined') {
+      this._schemeQuery = matchMedia('(prefers-color-scheme: dark)');
+      this._schemeQuery.addEventListener('change', this._onScheme);
+    }
     this._adoptScriptChild();
     // The element may upgrade before the parser has added its script child: watch for it.
     this._childObserver = new MutationObserver(() => this._adoptScriptChild());
@@ -70,6 +83,8 @@ export class ResultElement extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this._schemeQuery?.removeEventListener('change', this._onScheme);
+    this._schemeQuery = undefined;
     this._childObserver?.disconnect();
     this._childObserver = undefined;
   }

@@ -5,7 +5,8 @@ import { html, nothing, type PropertyDeclarations, type TemplateResult } from 'l
 import type { ExplanationResult } from '../src/types.js';
 import { LEGEND } from '../src/viz/html-export.js';
 import { detectResultKind } from '../src/viz/result-kind.js';
-import { type TableRow, formatPredicted, formatScore, tableRows } from '../src/viz/table-rows.js';
+import { type TableRow, UNKNOWN_LABEL, formatPredicted, formatScore, tableRows } from '../src/viz/table-rows.js';
+import { formatDelta } from '../src/viz/summary.js';
 import type { DivergingScheme, TokenColorScale } from '../src/viz/text-colors.js';
 import { captumColor } from '../src/viz/text-colors.js';
 import { ResultElement } from './result-source.js';
@@ -40,6 +41,7 @@ export class GradscopeTable extends ResultElement {
     scale: { type: String },
     scheme: { type: String },
     mergeSubwords: { type: Boolean, attribute: 'merge-subwords' },
+    hideSpecial: { type: Boolean, attribute: 'hide-special' },
     specialTokens: { type: String, attribute: 'special-tokens' },
     caption: { type: String },
   };
@@ -48,12 +50,14 @@ export class GradscopeTable extends ResultElement {
   results: ExplanationResult[] | undefined;
   /** Hide the legend. */
   noLegend = false;
-  /** Token colours: `captum` (default) or `diverging`. */
-  scale: TokenColorScale = 'captum';
+  /** Token colours: `auto` (default: captum's, the fading ramp in the dark theme), `captum`, `ramp` or `diverging`. */
+  scale: TokenColorScale | 'auto' = 'auto';
   /** d3 scheme for `scale="diverging"`. */
   scheme: DivergingScheme = 'RdYlGn';
   /** Merge word pieces into words in the Word Importance column. */
   mergeSubwords = false;
+  /** Leave special tokens out of the Word Importance column. */
+  hideSpecial = false;
   /** `captum` shows `<s>` as `#s`; `raw` leaves tokens as they are. */
   specialTokens: 'captum' | 'raw' = 'captum';
   /** Optional table caption. */
@@ -68,30 +72,39 @@ export class GradscopeTable extends ResultElement {
   override render(): TemplateResult {
     const rows = this.rows;
     if (rows.length === 0) return html`<p class="gs-empty">No text attributions to show.</p>`;
+    // Columns that say nothing (every cell n/a or empty) are left out.
+    const blank = (v: string): boolean => v === '' || v === UNKNOWN_LABEL;
+    const cols = {
+      trueLabel: !rows.every((r) => blank(r.trueLabel)),
+      predicted: !rows.every((r) => blank(formatPredicted(r))),
+      delta: rows.some((r) => r.delta !== undefined && r.delta !== null),
+    };
     return html`${this.noLegend
         ? nothing
         : html`<div class="gs-legend" part="legend"><b>Legend: </b>${LEGEND.map(
-            (l) => html`<span class="gs-swatch" style="background-color: ${captumColor(l.score)}" aria-hidden="true"></span>${l.label} `,
+            (l) => html`<span class="gs-legend-item"><span class="gs-swatch" style="background-color: ${captumColor(l.score)}" aria-hidden="true"></span>${l.label}</span> `,
           )}</div>`}
       <div>
         <table class="gs-table" part="table">
           ${this.caption ? html`<caption>${this.caption}</caption>` : nothing}
           <thead>
             <tr>
-              <th scope="col">True Label</th>
-              <th scope="col">Predicted Label</th>
+              ${cols.trueLabel ? html`<th scope="col">True Label</th>` : nothing}
+              ${cols.predicted ? html`<th scope="col">Predicted Label</th>` : nothing}
               <th scope="col">Attribution Label</th>
               <th scope="col">Attribution Score</th>
+              ${cols.delta ? html`<th scope="col">Delta</th>` : nothing}
               <th scope="col">Word Importance</th>
             </tr>
           </thead>
           <tbody>
             ${rows.map(
               (r) => html`<tr part="row" data-key=${r.key}>
-                <td class="gs-label">${r.trueLabel}</td>
-                <td class="gs-label">${formatPredicted(r)}</td>
-                <td class="gs-label">${r.attributionLabel}</td>
-                <td class="gs-label">${formatScore(r.attributionScore)}</td>
+                ${cols.trueLabel ? html`<td class="gs-label" data-label="True Label">${r.trueLabel}</td>` : nothing}
+                ${cols.predicted ? html`<td class="gs-label" data-label="Predicted Label">${formatPredicted(r)}</td>` : nothing}
+                <td class="gs-label" data-label="Attribution Label">${r.attributionLabel}</td>
+                <td class="gs-label" data-label="Attribution Score">${formatScore(r.attributionScore)}</td>
+                ${cols.delta ? html`<td class="gs-label gs-delta" data-label="Delta">${r.delta === undefined ? '' : formatDelta(r.delta)}</td>` : nothing}
                 <td class="gs-words">
                   <gradscope-tokens
                     .attributions=${r.wordAttributions}
@@ -99,6 +112,7 @@ export class GradscopeTable extends ResultElement {
                     .scale=${this.scale}
                     .scheme=${this.scheme}
                     .mergeSubwords=${this.mergeSubwords}
+                    .hideSpecial=${this.hideSpecial}
                     .specialTokens=${this.specialTokens}
                     .label=${`Word importance for ${r.attributionLabel}`}
                     theme=${this.theme ?? nothing}

@@ -18,6 +18,24 @@ export const tokensStyles = [
       outline: 2px solid var(--gradscope-focus);
       outline-offset: 1px;
     }
+    /* Words painted on the text keep the text's own spacing: no chip margins. */
+    .gs-text {
+      margin: 0 0 0.4em;
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+    }
+    .gs-token.gs-word {
+      margin: 0;
+      padding: 0.1em 0.05em;
+    }
+    .gs-segment {
+      font-weight: 600;
+      color: var(--gradscope-muted);
+      font-size: 0.85em;
+    }
+    .gs-tokens {
+      overflow-wrap: anywhere;
+    }
     .gs-tooltip {
       position: absolute;
       z-index: 10;
@@ -29,6 +47,9 @@ export const tokensStyles = [
       padding: 0.3em 0.5em;
       border-radius: 4px;
       white-space: nowrap;
+      max-width: 80vw;
+      overflow: hidden;
+      text-overflow: ellipsis;
       transform: translate(-50%, calc(-100% - 6px));
     }
     .gs-tooltip.gs-below {

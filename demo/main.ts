@@ -7,6 +7,7 @@ import { EXPLAINER_TASKS } from '../src/explainers/tasks.js';
 import { hasWebGpu } from '../src/runtime/ort.js';
 import { taskForm } from '../components/explain-tasks.js';
 import { DEMO_TASKS, fixtureModel, type DemoTask } from './tasks.js';
+import { reapplyOptionControls, renderDisplayControls } from './display.js';
 
 type DemoDevice = 'webgpu' | 'wasm';
 
@@ -75,6 +76,7 @@ function selectTask(t: DemoTask): void {
   explain.labels = i.labels ?? '';
   explain.image = i.image ?? '';
   explain.options = t.options;
+  reapplyOptionControls(explain);
   applyModel();
   const url = new URL(location.href);
   url.searchParams.set('task', t.task);
@@ -132,6 +134,7 @@ $<HTMLButtonElement>('#use-fixture').addEventListener('click', () => {
 
 async function start(): Promise<void> {
   renderTaskList();
+  renderDisplayControls($<HTMLFieldSetElement>('#display'), explain, params);
   const stepsParam = params.get('steps');
   const steps = Number(stepsParam ?? stepsInput.value);
   if (stepsParam === 'auto') autoSteps.checked = true;

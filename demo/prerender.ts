@@ -10,6 +10,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { escapeHtml } from '../src/viz/escape.js';
+import { detectResultKind, viewTag } from '../src/viz/result-kind.js';
+import type { ExplanationResult } from '../src/types.js';
 import { DEMO_TASKS, type DemoTask } from './tasks.js';
 
 const DEMO = dirname(fileURLToPath(import.meta.url));
@@ -40,7 +42,7 @@ function section(t: DemoTask, result: Record<string, unknown>): string {
   // The page stays light: the image element draws over the original picture instead of the
   // 224x224x3 model input the CLI also returns.
   const shown = image ? Object.fromEntries(Object.entries(result).filter(([k]) => k !== 'pixelValues')) : result;
-  const tag = image ? 'gradscope-image' : 'gradscope-table';
+  const tag = viewTag(detectResultKind(result as unknown as ExplanationResult));
   const attrs = image ? ' image-src="./fixtures/test.png" side-by-side' : '';
   const input = Object.entries(t.inputs)
     .filter(([k]) => k !== 'image')
@@ -70,6 +72,7 @@ function page(sections: string[]): string {
     </style>
   </head>
   <body>
+    <main>
     <h1>Pre-computed explanations</h1>
     <p>
       These results were computed ahead of time with the gradscope CLI
@@ -77,6 +80,7 @@ function page(sections: string[]): string {
       shows them: no model is downloaded and nothing runs. <a href="./index.html">Live demo</a>.
     </p>
 ${sections.join('\n')}
+    </main>
     <script type="module" src="./static-example.ts"></script>
   </body>
 </html>

@@ -42,6 +42,8 @@ export type {
 // --- Explainers: the core every explainer shares -----------------------------------------
 export type { Explainer } from './explainers/core/explainer.js';
 export type { CommonExplainOptions } from './explainers/core/options.js';
+export type { Refinement } from './explainers/core/steps.js';
+export { EVALUABLE_TASKS } from './explainers/core/evaluate.js';
 export type { LabelSource, TargetChoice } from './explainers/core/target.js';
 export { LoadedModel } from './explainers/core/loaded-model.js';
 export type { LoadModelOptions } from './explainers/core/loaded-model.js';

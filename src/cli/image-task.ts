@@ -2,6 +2,7 @@
  * `gradscope explain --task image-classification`: its flags, their checks, the explanation
  * and the optional PNG (`--png-out`) drawn with `src/viz`.
  */
+import type { Algorithm } from '../attribution/gradient-methods.js';
 import { stat } from 'node:fs/promises';
 import type { IntegrationMethod } from '../attribution/quadrature.js';
 import { isNoiseTunnelType, NOISE_TUNNEL_TYPES, type NoiseTunnelType } from '../attribution/noise-tunnel.js';
@@ -152,6 +153,8 @@ export interface ImageTaskInput {
   internalBatchSize?: number | undefined;
   method?: string | undefined;
   image?: ImageCliOptions | undefined;
+  algorithm?: string | undefined;
+  evaluate?: boolean | undefined;
 }
 
 /**
@@ -180,6 +183,8 @@ export async function runImageTask(o: ImageTaskInput): Promise<{ result: ImageCl
   if (o.tolerance !== undefined) opts.tolerance = o.tolerance;
   if (o.internalBatchSize !== undefined) opts.internalBatchSize = o.internalBatchSize;
   if (o.method !== undefined) opts.method = o.method as IntegrationMethod;
+  if (o.algorithm !== undefined) opts.algorithm = o.algorithm as Algorithm;
+  if (o.evaluate) opts.evaluate = true;
   const result = await ex.explain(raw, opts);
 
   const viz: ImageVizOptions = {

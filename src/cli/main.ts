@@ -31,6 +31,10 @@ Integration:  [--embedding-type word|position|embeddings (QA)] [--n-steps N|auto
               [--internal-batch-size N]
               [--method gausslegendre|riemann_left|riemann_right|riemann_middle|riemann_trapezoid]
               [--flip-sign] [--compat transformers-interpret] [--truncation]
+Algorithm:    [--algorithm integrated-gradients|gradient-x-input|saliency|smoothgrad]
+              [--smoothgrad-samples N] [--smoothgrad-noise F] [--seed N]
+Trust:        [--evaluate]  faithfulness beside the scores (comprehensiveness: higher is
+              better; sufficiency: lower is better; images: deletion/insertion AOPC)
 ${IMAGE_USAGE}
 Runtime:      [--device auto|cpu|wasm|webgpu] [--local-only]
               [--dtype fp32|fp16|q8|int8|uint8|q4|q4f16|bnb4]  (which onnx/model*.onnx; default fp32)
@@ -110,6 +114,10 @@ const CLI_OPTIONS = {
   context: { type: 'string' },
   'ignored-labels': { type: 'string' },
   'ignored-indexes': { type: 'string' },
+  algorithm: { type: 'string' },
+  'smoothgrad-samples': { type: 'string' },
+  'smoothgrad-noise': { type: 'string' },
+  evaluate: { type: 'boolean' },
   ...IMAGE_CLI_OPTIONS,
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -139,6 +147,12 @@ function parse(argv: string[]): { command: string | undefined; help: boolean; op
     if (v === undefined) return undefined;
     const n = Number(v);
     if (!(n > 0 && Number.isFinite(n))) throw new InputError(`--${name} must be a positive number, got "${v}".`, { code: 'bad-option' });
+    return n;
+  };
+  const finite = (name: string, v: string | undefined): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n)) throw new InputError(`--${name} must be a number, got "${v}".`, { code: 'bad-option' });
     return n;
   };
   // Comma-separated lists: `--labels finance,sports`; blanks around commas are dropped.
@@ -176,6 +190,10 @@ function parse(argv: string[]): { command: string | undefined; help: boolean; op
     ignoredLabels: list(values['ignored-labels']),
     ignoredIndexes: ints('ignored-indexes', values['ignored-indexes']),
     image: parseImageCliOptions(values),
+    algorithm: values.algorithm,
+    smoothGradSamples: int('smoothgrad-samples', values['smoothgrad-samples']),
+    smoothGradNoise: finite('smoothgrad-noise', values['smoothgrad-noise']),
+    evaluate: values.evaluate ?? false,
   };
   if (options.format !== 'json' && options.format !== 'html') throw new InputError(`--format must be json or html, got "${options.format}".`, { code: 'bad-option' });
   return { command: positionals[0], help: values.help ?? false, options };

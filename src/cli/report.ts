@@ -29,6 +29,13 @@ export const USAGE_CODES: ReadonlySet<string> = new Set([
   'bad-stdevs',
   'bad-seed',
   'bad-hypothesis-template',
+  // --algorithm, the SmoothGrad flags and --evaluate: wrong for every model (of the task).
+  'bad-algorithm',
+  'bad-smoothgrad-samples',
+  'bad-smoothgrad-noise',
+  'bad-evaluate',
+  'algorithm-unsupported',
+  'evaluate-unsupported',
 ]);
 
 /** The error as gradscope reports it: anything else becomes an `internal` error around it. */

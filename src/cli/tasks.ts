@@ -1,6 +1,7 @@
 /**
  * The tasks `gradscope explain` runs: option checks per task, then the explainer.
  */
+import type { Algorithm, AlgorithmOptions } from '../attribution/gradient-methods.js';
 import type { IntegrationMethod } from '../attribution/quadrature.js';
 import { InputError } from '../errors.js';
 import { runImageTask, type ImageCliOptions } from './image-task.js';
@@ -52,6 +53,14 @@ export interface CliOptions {
   ignoredIndexes?: number[] | undefined;
   /** image-classification: `--image` and the attribution / PNG flags (see image-task.ts). */
   image?: ImageCliOptions | undefined;
+  /** `--algorithm` (validated by the explainer). */
+  algorithm?: string | undefined;
+  /** `--smoothgrad-samples`. */
+  smoothGradSamples?: number | undefined;
+  /** `--smoothgrad-noise`. */
+  smoothGradNoise?: number | undefined;
+  /** `--evaluate`: add faithfulness to the result. */
+  evaluate?: boolean | undefined;
 }
 
 function need<T>(v: T | undefined, flag: string, task: string): T {
@@ -59,7 +68,7 @@ function need<T>(v: T | undefined, flag: string, task: string): T {
   return v;
 }
 
-function common(o: CliOptions): { nSteps?: number | 'auto'; tolerance?: number; internalBatchSize?: number; method?: IntegrationMethod; compat?: 'transformers-interpret'; truncation?: boolean } {
+function common(o: CliOptions): { nSteps?: number | 'auto'; tolerance?: number; internalBatchSize?: number; method?: IntegrationMethod; compat?: 'transformers-interpret'; truncation?: boolean } & AlgorithmOptions & { evaluate?: boolean } {
   if (o.compat !== undefined && o.compat !== 'transformers-interpret') {
     throw new InputError(`--compat only takes "transformers-interpret", got "${o.compat}".`, { code: 'bad-compat' });
   }
@@ -70,6 +79,18 @@ function common(o: CliOptions): { nSteps?: number | 'auto'; tolerance?: number; 
     ...(o.method !== undefined ? { method: o.method as IntegrationMethod } : {}),
     ...(o.compat !== undefined ? { compat: 'transformers-interpret' as const } : {}),
     ...(o.truncation ? { truncation: true } : {}),
+    ...trustOptions(o),
+  };
+}
+
+/** `--algorithm`, the SmoothGrad flags, `--seed` and `--evaluate`, as explainer options (validated there). */
+export function trustOptions(o: CliOptions): AlgorithmOptions & { evaluate?: boolean } {
+  return {
+    ...(o.algorithm !== undefined ? { algorithm: o.algorithm as Algorithm } : {}),
+    ...(o.smoothGradSamples !== undefined ? { smoothGradSamples: o.smoothGradSamples } : {}),
+    ...(o.smoothGradNoise !== undefined ? { smoothGradNoise: o.smoothGradNoise } : {}),
+    ...(o.image?.seed !== undefined ? { seed: o.image.seed } : {}),
+    ...(o.evaluate ? { evaluate: true } : {}),
   };
 }
 

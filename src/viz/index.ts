@@ -19,3 +19,4 @@ export * from './color-bar.js';
 export * from './png.js';
 export * from './theme-css.js';
 export * from './html-export.js';
+export * from './faithfulness-rows.js';

@@ -69,3 +69,36 @@ export function detectResultKind(result: ExplanationResult): ResultKind {
 export function isResultKind<K extends ResultKind>(result: ExplanationResult, kind: K): result is ResultByKind[K] {
   return detectResultKind(result) === kind;
 }
+
+/** How a result is shown: its task's own view, or captum's table for every text result. */
+export type ResultView = 'auto' | 'table';
+
+/** Tags of the elements that show a result. */
+export type ResultTag = 'gradscope-image' | 'gradscope-table' | 'gradscope-sequence' | 'gradscope-labels' | 'gradscope-qa' | 'gradscope-token-matrix';
+
+/**
+ * The element that shows a result of this kind best: its task's view (`gradscope-sequence`,
+ * `gradscope-labels` for zero-shot and multi-label, `gradscope-qa`, `gradscope-token-matrix`,
+ * `gradscope-image`), or `gradscope-table` for text results when `view` is `table`.
+ *
+ * @example
+ * ```ts
+ * viewTag('zero-shot');          // 'gradscope-labels'
+ * viewTag('zero-shot', 'table'); // 'gradscope-table'
+ * ```
+ */
+export function viewTag(kind: ResultKind, view: ResultView = 'auto'): ResultTag {
+  if (kind === 'image') return 'gradscope-image';
+  if (view === 'table') return 'gradscope-table';
+  switch (kind) {
+    case 'sequence':
+      return 'gradscope-sequence';
+    case 'multi-label':
+    case 'zero-shot':
+      return 'gradscope-labels';
+    case 'question-answering':
+      return 'gradscope-qa';
+    case 'token-classification':
+      return 'gradscope-token-matrix';
+  }
+}

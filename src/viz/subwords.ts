@@ -18,6 +18,19 @@ export interface MergedToken {
 }
 
 const SPECIAL = /^(\[[A-Z]+\]|<\/?[a-z]+>|<(pad|unk|mask)>)$/;
+
+/**
+ * Whether a displayed token is a tokenizer's special token (`[CLS]`, `[SEP]`, `<s>`, `</s>`, `<pad>`).
+ *
+ * @example
+ * ```ts
+ * isSpecialToken('[CLS]'); // true
+ * isSpecialToken('love');  // false
+ * ```
+ */
+export function isSpecialToken(token: string): boolean {
+  return SPECIAL.test(token);
+}
 const WORD_START = /^[\u0120\u2581]/; // Ġ (byte-level BPE) and ▁ (SentencePiece)
 
 /**

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ExplanationResult, WordAttribution } from '../types.js';
+import type { ExplanationResult, TextWord, WordAttribution } from '../types.js';
 import { detectResultKind } from './result-kind.js';
 
 /** One explained target: a class, a candidate label, a QA boundary or an NER token. */
@@ -23,6 +23,10 @@ export interface TableRow {
   attributionScore: number;
   /** The tokens and their normalised scores ("Word Importance"). */
   wordAttributions: WordAttribution[];
+  /** The same attributions over the words of the input, when the result has them. */
+  words: TextWord[] | undefined;
+  /** Convergence delta of this target, when the result has one. */
+  delta: number | undefined;
 }
 
 /** Text shown when no ground truth was given (the original shows the attributed class, which reads as if it were known). */
@@ -49,8 +53,12 @@ function row(
   predictedProbability: number | undefined,
   attributionLabel: string,
   wordAttributions: WordAttribution[],
+  words?: TextWord[],
+  delta?: number,
 ): TableRow {
   return {
+    words,
+    delta,
     key,
     trueLabel: trueLabel ?? UNKNOWN_LABEL,
     predictedLabel,
@@ -81,33 +89,35 @@ export function tableRows(result: ExplanationResult): TableRow[] {
     case 'sequence': {
       const r = result as Extract<ExplanationResult, { predictedClassName: string; rawAttributions: number[] }>;
       return [
-        row(r.attributionClassName, r.trueLabel, r.predictedClassName, r.predictedProbability, r.attributionClassName, r.wordAttributions),
+        row(r.attributionClassName, r.trueLabel, r.predictedClassName, r.predictedProbability, r.attributionClassName, r.wordAttributions, r.words, r.delta),
       ];
     }
     case 'multi-label': {
       const r = result as Extract<ExplanationResult, { labelProbabilities: Record<string, number>; deltas: Record<string, number> }>;
       const wa = r.wordAttributions as Record<string, WordAttribution[]>;
       // The original leaves the class name out here: every label is scored on its own.
-      return Object.keys(wa).map((label) => row(label, r.trueLabel, '', r.labelProbabilities[label], label, wa[label] ?? []));
+      return Object.keys(wa).map((label) =>
+        row(label, r.trueLabel, '', r.labelProbabilities[label], label, wa[label] ?? [], r.words?.[label], r.deltas[label]),
+      );
     }
     case 'zero-shot': {
       const r = result as Extract<ExplanationResult, { predictedLabel: string }>;
       return Object.keys(r.wordAttributions).map((label) =>
-        row(label, r.trueLabel, label, r.labelProbabilities[label], label, r.wordAttributions[label] ?? []),
+        row(label, r.trueLabel, label, r.labelProbabilities[label], label, r.wordAttributions[label] ?? [], r.words?.[label], r.deltas[label]),
       );
     }
     case 'question-answering': {
       const r = result as Extract<ExplanationResult, { startPosition: number }>;
       const at = (pos: number): string => `${r.tokens[pos] ?? ''} (${pos})`;
       return [
-        row('start', r.trueLabel, r.predictedAnswer, r.startProbability, at(r.startPosition), r.wordAttributions.start),
-        row('end', r.trueLabel, r.predictedAnswer, r.endProbability, at(r.endPosition), r.wordAttributions.end),
+        row('start', r.trueLabel, r.predictedAnswer, r.startProbability, at(r.startPosition), r.wordAttributions.start, r.words?.start, r.deltas.start),
+        row('end', r.trueLabel, r.predictedAnswer, r.endProbability, at(r.endPosition), r.wordAttributions.end, r.words?.end, r.deltas.end),
       ];
     }
     case 'token-classification': {
       const r = result as Extract<ExplanationResult, { predictedLabels: string[] }>;
       return r.wordAttributions.map((e) =>
-        row(String(e.index), r.trueLabel, e.label, e.probability, `${e.token} (${e.index})`, e.attributions),
+        row(String(e.index), r.trueLabel, e.label, e.probability, `${e.token} (${e.index})`, e.attributions, e.words, e.delta),
       );
     }
     case 'image':

@@ -9,6 +9,7 @@
  */
 import { InputError } from '../errors.js';
 import { color as parseColor } from 'd3-color';
+import { interpolateLab, piecewise } from 'd3-interpolate';
 import { scaleDiverging } from 'd3-scale';
 import {
   interpolateBrBG,
@@ -91,8 +92,8 @@ export function divergingColorScale(scheme: DivergingScheme = 'RdYlGn'): (score:
   return (score: number) => scale(Number.isNaN(score) ? 0 : score);
 }
 
-/** How tokens are coloured: captum's formula, or a d3 diverging scheme. */
-export type TokenColorScale = 'captum' | 'diverging';
+/** How tokens are coloured: captum's formula, a d3 diverging scheme, or the theme's fading ramp ({@link themeRamp}). */
+export type TokenColorScale = 'captum' | 'diverging' | 'ramp';
 
 /**
  * The background colour of a token for the chosen scale.
@@ -101,9 +102,16 @@ export type TokenColorScale = 'captum' | 'diverging';
  * ```ts
  * tokenColor(0.3);                        // 'hsl(120, 75%, 85%)'
  * tokenColor(0.3, 'diverging', 'PiYG');   // a PiYG green
+ * tokenColor(0.3, 'ramp', 'RdYlGn', 'dark'); // a faint green on the dark background
  * ```
  */
-export function tokenColor(score: number, scale: TokenColorScale = 'captum', scheme: DivergingScheme = 'RdYlGn'): string {
+export function tokenColor(
+  score: number,
+  scale: TokenColorScale = 'captum',
+  scheme: DivergingScheme = 'RdYlGn',
+  theme: ColorTheme = 'light',
+): string {
+  if (scale === 'ramp') return themeRamp(theme)(score);
   return scale === 'diverging' ? divergingColorScale(scheme)(score) : captumColor(score);
 }
 
@@ -144,4 +152,66 @@ export function toRgbString(css: string): string {
   if (!c) throw new InputError(`not a CSS colour: ${css}`, { code: 'invalid-color' });
   const { r, g, b } = c.rgb();
   return `rgb(${Math.round(r)}, ${Math.round(g)}, ${Math.round(b)})`;
+}
+
+/** Light or dark page colours. */
+export type ColorTheme = 'light' | 'dark';
+
+/** Backgrounds the ramp fades into and token text colours, per theme (the theme CSS uses the same). */
+export const RAMP_THEME: Record<ColorTheme, { background: string; text: string; negative: string; positive: string }> = {
+  // Saturated ends dark enough on white to stay light behind black text: contrast >= 4.5:1.
+  light: { background: '#ffffff', text: '#000000', negative: '#ef5350', positive: '#43a047' },
+  // Saturated ends dark enough behind light text.
+  dark: { background: '#161616', text: '#ececec', negative: '#b3372f', positive: '#27702c' },
+};
+
+/**
+ * WCAG relative luminance of any CSS colour (0 black .. 1 white).
+ *
+ * @example
+ * ```ts
+ * relativeLuminance('#ffffff'); // 1
+ * ```
+ */
+export function relativeLuminance(css: string): number {
+  const c = parseColor(css);
+  if (!c) return 0;
+  const { r, g, b } = c.rgb();
+  const lin = (v: number): number => {
+    const x = Math.max(0, Math.min(255, v)) / 255;
+    return x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+/**
+ * WCAG contrast ratio of two CSS colours (1 .. 21).
+ *
+ * @example
+ * ```ts
+ * contrastRatio('#000', '#fff'); // 21
+ * ```
+ */
+export function contrastRatio(a: string, b: string): number {
+  const la = relativeLuminance(a);
+  const lb = relativeLuminance(b);
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
+/**
+ * A d3 diverging ramp for a theme: zero is the page background (so near-zero scores fade into
+ * it), -1 and 1 are saturated red and green that keep at least 4.5:1 contrast with the theme's
+ * token text, interpolated in Lab so the contrast changes monotonically. Scores are clamped.
+ *
+ * @example
+ * ```ts
+ * const ramp = themeRamp('dark');
+ * ramp(0);   // 'rgb(22, 22, 22)' - the dark background
+ * ramp(0.8); // a dark green, readable under light text
+ * ```
+ */
+export function themeRamp(theme: ColorTheme): (score: number) => string {
+  const t = RAMP_THEME[theme];
+  const scale = scaleDiverging(piecewise(interpolateLab, [t.negative, t.background, t.positive])).domain([-1, 0, 1]).clamp(true);
+  return (score: number) => scale(Number.isNaN(score) ? 0 : score);
 }

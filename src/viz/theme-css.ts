@@ -22,7 +22,7 @@ export function themeCss(scope: string): string {
   const light = `
     --gradscope-fg: #1a1a1a;
     --gradscope-bg: #ffffff;
-    --gradscope-muted: #555555;
+    --gradscope-muted: #595959;
     --gradscope-border: #c8c8c8;
     --gradscope-header-bg: #f3f3f3;
     --gradscope-focus: #0b57d0;
@@ -71,7 +71,7 @@ export const TABLE_CSS = `
   vertical-align: top;
 }
 .gs-table th { background: var(--gradscope-header-bg); font-weight: 600; }
-.gs-table td.gs-label { font-weight: 700; padding-right: 2em; white-space: nowrap; }
+.gs-table td.gs-label { font-weight: 700; padding-right: 2em; overflow-wrap: anywhere; }
 .gs-token {
   color: var(--gradscope-token-fg);
   border-radius: var(--gradscope-token-radius);
@@ -90,6 +90,7 @@ export const TABLE_CSS = `
   padding-top: 5px;
   display: inline-block;
 }
+.gs-legend-item { white-space: nowrap; display: inline-block; }
 .gs-swatch {
   display: inline-block;
   width: 10px;
@@ -97,5 +98,14 @@ export const TABLE_CSS = `
   border: 1px solid var(--gradscope-fg);
   margin: 0 0.25em 0 0.75em;
   vertical-align: middle;
+}
+/* Phones: each row becomes a card, each cell says what it is. */
+@media (max-width: 600px) {
+  .gs-table, .gs-table tbody, .gs-table tr, .gs-table td { display: block; width: auto; }
+  .gs-table thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  .gs-table tr { border: 1px solid var(--gradscope-border); border-radius: 6px; margin: 0 0 0.6em; padding: 0.3em 0; }
+  .gs-table td { border-bottom: none; padding: 0.15em 0.6em; }
+  .gs-table td[data-label]::before { content: attr(data-label) ": "; font-weight: 400; color: var(--gradscope-muted); }
+  .gs-table td.gs-label { padding-right: 0.6em; }
 }
 `;

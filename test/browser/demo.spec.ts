@@ -118,9 +118,9 @@ function expectSignsMatch(task: string, ref: Record<string, unknown>, result: Pl
   }
 }
 
-/** The scores the page shows (each token's aria-label says "attribution 0.28"). */
+/** The scores the page shows (each token's spoken text says "attribution 0.28"). */
 async function renderedScores(page: Page): Promise<number[]> {
-  const labels = await page.locator('gradscope-explain gradscope-table gradscope-tokens .gs-token').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  const labels = await page.locator('gradscope-explain gradscope-table gradscope-tokens .gs-token .gs-visually-hidden').allTextContents();
   return labels.map((l) => Number(/attribution (-?[\d.]+)/.exec(l)?.[1] ?? NaN));
 }
 
@@ -146,7 +146,8 @@ function referenceImageAttributions(ref: Record<string, unknown>): Float32Array 
 }
 
 async function openDemo(page: Page, t: DemoTask): Promise<boolean> {
-  await page.goto(`/demo/?task=${t.task}&device=webgpu&steps=${STEPS}`);
+  // captum's table of tokens, so the shown scores are the result's token scores.
+  await page.goto(`/demo/?task=${t.task}&device=webgpu&steps=${STEPS}&view=table&granularity=tokens`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
   return page.locator(`#tasks input[value="${t.task}"]`).isEnabled();
 }
@@ -358,16 +359,16 @@ test('the static example renders pre-computed results with the network cut off',
     return route.abort();
   });
   await page.goto('/demo/static-example.html');
-  const tables = page.locator('gradscope-table');
   const tasks = DEMO_TASKS.filter((t) => t.task !== 'image-classification');
-  await expect(tables).toHaveCount(tasks.length);
+  const views = page.locator('main section [data-task]:not(gradscope-image)');
+  await expect(views).toHaveCount(tasks.length);
   for (let i = 0; i < tasks.length; i++) {
-    const n = await tables.nth(i).locator('gradscope-tokens .gs-token').count();
+    const n = await views.nth(i).locator('gradscope-tokens .gs-token').count();
     expect(n, `tokens shown for ${tasks[i]?.task}`).toBeGreaterThan(0);
   }
   await expect(page.locator('gradscope-image canvas[part="canvas"]')).toBeVisible();
   // The JSON the page shows is the CLI's output.
-  const shown = await page.locator('gradscope-table[data-task="text-classification"]').evaluate((el) => (el as HTMLElement & { result: { wordAttributions: [string, number][] } }).result.wordAttributions);
+  const shown = await page.locator('[data-task="text-classification"]').evaluate((el) => (el as HTMLElement & { result: { wordAttributions: [string, number][] } }).result.wordAttributions);
   const file = JSON.parse(readFileSync(join(REPO, 'demo/static-results/text-classification.json'), 'utf8')) as { wordAttributions: [string, number][] };
   expect(shown).toEqual(file.wordAttributions);
   expect(blocked).toEqual([]);
@@ -395,8 +396,8 @@ test.describe('built demo (dist/demo)', () => {
 
       const before = server.requests.length;
       await page.goto(`${server.origin}/some/path/static-example.html`);
-      await expect(page.locator('gradscope-table')).toHaveCount(DEMO_TASKS.length - 1);
-      await expect(page.locator('gradscope-table').first().locator('gradscope-tokens .gs-token').first()).toBeVisible();
+      await expect(page.locator('main section [data-task]:not(gradscope-image)')).toHaveCount(DEMO_TASKS.length - 1);
+      await expect(page.locator('main section [data-task]').first().locator('gradscope-tokens .gs-token').first()).toBeVisible();
       const later = server.requests.slice(before);
       expect(later.filter((p) => /models|\.onnx|\.wasm/.test(p)), 'model or runtime downloads by the static example').toEqual([]);
       expect(foreign).toEqual([]);

@@ -7,12 +7,22 @@
  *
  * @module
  */
+import { checkAlgorithm, type AlgorithmOptions } from '../../attribution/gradient-methods.js';
 import type { IntegrationMethod } from '../../attribution/quadrature.js';
 import { isIntegrationMethod } from '../../attribution/quadrature.js';
 import { InputError } from '../../errors.js';
+import type { StepsChoice } from './steps.js';
 
 /** Options of every explain call. */
-export interface CommonExplainOptions {
+export interface CommonExplainOptions extends AlgorithmOptions {
+  /**
+   * Measure the explanation against the model (forward passes only): adds `faithfulness`
+   * (comprehensiveness, sufficiency, tau-LOO; images: deletion/insertion AOPC). A task that
+   * cannot be evaluated throws `evaluate-unsupported` (see `core/evaluate.ts`).
+   */
+  evaluate?: boolean;
+  /** With `nSteps: 'auto'`: each intermediate node count's normalised attributions (see {@link StepsChoice.onRefine}). */
+  onRefine?: StepsChoice['onRefine'];
   /**
    * Integration steps (default 50). `'auto'`: Gauss-Legendre node counts 3, 5, 8, 13, ... until
    * the normalised word attributions are within `tolerance` (two counts agree, or geometric
@@ -58,6 +68,10 @@ export function checkCommon(opts: CommonIntegrationOptions): void {
   if (opts.method !== undefined && !isIntegrationMethod(opts.method)) {
     throw new InputError(`Unknown integration method "${String(opts.method)}". Use gausslegendre, riemann_left, riemann_right, riemann_middle or riemann_trapezoid.`, { code: 'bad-method' });
   }
+  if (opts.evaluate !== undefined && typeof opts.evaluate !== 'boolean') {
+    throw new InputError(`evaluate must be true or false, got ${JSON.stringify(opts.evaluate)}.`, { code: 'bad-evaluate' });
+  }
+  checkAlgorithm(opts);
 }
 
 /** The integration options of a call, in the form the integrators take them. */

@@ -13,6 +13,20 @@ export interface StepsChoice {
   nSteps?: number | 'auto';
   tolerance?: number;
   signal?: AbortSignal;
+  /**
+   * With `'auto'`: called after each node count with what users would see at that count (the
+   * normalised attributions of every target, one after the other), so a UI can paint
+   * intermediate results while the count refines.
+   */
+  onRefine?: (refinement: Refinement) => void;
+}
+
+/** One intermediate answer of `nSteps: 'auto'`. */
+export interface Refinement {
+  /** The node count just integrated. */
+  nSteps: number;
+  /** Normalised attributions of every explained target, concatenated in target order. */
+  values: Float64Array;
 }
 
 /** An integration and, for `'auto'`, how the count was found. */
@@ -42,7 +56,9 @@ export async function withSteps<R>(
   const a = await autoSteps(
     async (n) => {
       const result = await integrate(n);
-      return { ...measure(result), result };
+      const m = measure(result);
+      choice.onRefine?.({ nSteps: n, values: Float64Array.from(m.values) });
+      return { ...m, result };
     },
     { tolerance: choice.tolerance ?? DEFAULT_AUTO_TOLERANCE, ...(choice.signal ? { signal: choice.signal } : {}) },
   );

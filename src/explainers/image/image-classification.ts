@@ -21,6 +21,8 @@ import { LoadedModel } from '../core/loaded-model.js';
 import { argmax, softmax } from '../core/math.js';
 import { rowsPerRun } from '../core/memory.js';
 import { checkCommon } from '../core/options.js';
+import { requireEvaluable } from '../core/evaluate.js';
+import { evaluateImageFaithfulness } from './image-faithfulness.js';
 import { withSteps, type StepsMeasure } from '../core/steps.js';
 import { checkCustomLabels, configLabels, labelName, resolveTarget, type LabelSource } from '../core/target.js';
 import { checkNoiseTunnel, type ImageExplainerInit, type ImageExplainOptions, type ImageInput, type NoiseTunnelSettings } from './image-options.js';
@@ -165,6 +167,10 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
    */
   async explain(image: ImageInput, opts: ImageExplainOptions = {}): Promise<ImageClassificationResult> {
     checkCommon(opts);
+    requireEvaluable('image-classification', opts);
+    if (opts.algorithm !== undefined && opts.algorithm !== 'integrated-gradients') {
+      throw new InputError(`algorithm ${JSON.stringify(opts.algorithm)} is not available for images yet; images support integrated-gradients (attributionType IG or IGNT). Other algorithms work with the text explainers.`, { code: 'algorithm-unsupported' });
+    }
     const type = opts.attributionType ?? 'IGNT';
     if (type !== 'IG' && type !== 'IGNT') throw new InputError(`attributionType must be 'IG' or 'IGNT', got ${JSON.stringify(type)}.`, { code: 'bad-attribution-type' });
     const nt = type === 'IGNT' ? checkNoiseTunnel(opts) : undefined;
@@ -216,6 +222,9 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
     };
     if (delta !== undefined) result.delta = delta;
     if (auto) result.autoSteps = auto;
+    if (opts.evaluate === true) {
+      result.faithfulness = await evaluateImageFaithfulness(this.model, x, result.shape, result.attributions, target, opts.signal ? { signal: opts.signal } : {});
+    }
     markExplained(result, this.model);
     this.last = result;
     return result;

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Algorithm } from '../../attribution/gradient-methods.js';
 import { isNoiseTunnelType, NOISE_TUNNEL_TYPES, type NoiseTunnelType } from '../../attribution/noise-tunnel.js';
 import type { IntegrationMethod } from '../../attribution/quadrature.js';
 import { InputError } from '../../errors.js';
@@ -56,6 +57,10 @@ export interface ImageExplainOptions {
   seed?: number;
   /** Class to explain by index (wins over className). Default: the predicted class. */
   index?: number;
+  /** Only 'integrated-gradients' for images so far (other values: `algorithm-unsupported`). */
+  algorithm?: Algorithm;
+  /** Add `faithfulness`: deletion / insertion AOPC over 16x16 patches (forward passes only). */
+  evaluate?: boolean;
   /** Class to explain by name. Unknown names are an error listing the valid ones. */
   className?: string;
   /** Labels replacing the explainer's for this call (one per model output). */

@@ -8,3 +8,5 @@ export * from './hypothesis.js';
 export * from './inputs.js';
 export * from './tokens.js';
 export * from './tokenizer.js';
+export * from './words.js';
+export * from './word-spec.js';

@@ -12,6 +12,9 @@ import { textIntegratedGradientsSteps } from './text-steps.js';
 import { checkCommon, compatOf, integrationOptions, type CommonExplainOptions } from '../core/options.js';
 import { TextExplainer } from './text-explainer.js';
 import { markExplained } from '../core/loaded-model.js';
+import { algorithmField, requireEvaluable } from '../core/evaluate.js';
+import { evaluateTextFaithfulness } from './text-faithfulness.js';
+import type { HeadSpec } from '../../autodiff/spec.js';
 
 /** Options of a multi-label explanation. */
 export interface MultiLabelExplainOptions extends CommonExplainOptions {
@@ -47,6 +50,7 @@ export class MultiLabelClassificationExplainer extends TextExplainer<MultiLabelR
   async explain(text: string, opts: MultiLabelExplainOptions = {}): Promise<MultiLabelResult> {
     requireText(text);
     checkCommon(opts);
+    requireEvaluable('multi-label-classification', opts);
     requireOutputRank(this.text, 2, 'classification logits [batch, labels]', 'the multi-label explainer');
     const labels = this.text.labels;
     if (labels.length === 0) {
@@ -58,12 +62,13 @@ export class MultiLabelClassificationExplainer extends TextExplainer<MultiLabelR
     const n = labels.length;
 
     // One target per label: the one-hot masks select sigmoid(logits)[label] row by row.
+    const head: HeadSpec = { kind: 'classification', activation: 'sigmoid' };
     const { result: ig, autoSteps } = await textIntegratedGradientsSteps(
       this.text.model,
       {
         rows,
         cut,
-        head: { kind: 'classification', activation: 'sigmoid' },
+        head,
         targets: labels.map((_, i) => oneHot(n, i)),
         maskShape: [n],
         ...integrationOptions(opts),
@@ -76,8 +81,11 @@ export class MultiLabelClassificationExplainer extends TextExplainer<MultiLabelR
     // the attribution feeds it (in compat mode with its token types), which is alpha = 1 here.
     const logits = Object.values(ig.outputsAtInput)[0].data;
     const tokens = this.text.tokens(rows.inputIds);
+    const words = this.text.wordMapper([text], rows);
     const result: MultiLabelResult = {
       wordAttributions: {},
+      words: {},
+      texts: [text],
       rawAttributions: {},
       labelProbabilities: {},
       deltas: {},
@@ -85,10 +93,16 @@ export class MultiLabelClassificationExplainer extends TextExplainer<MultiLabelR
       inputIds: [...rows.inputIds],
       ...(autoSteps ? { autoSteps } : {}),
     };
+    Object.assign(result, algorithmField(opts));
+    if (opts.evaluate === true) {
+      const fs = await evaluateTextFaithfulness(this.text.model, rows, head, labels.map((_, i) => ({ mask: oneHot(n, i), scores: ig.targets[i].tokenSums })), opts.signal ? { signal: opts.signal } : {});
+      result.faithfulness = Object.fromEntries(labels.map((l, i) => [l, fs[i]]));
+    }
     labels.forEach((label, i) => {
       const t = ig.targets[i];
       const norm = normalizeAttributions(t.tokenSums);
       result.wordAttributions[label] = toWordAttributions(tokens, norm.normalized);
+      (result.words ??= {})[label] = words(norm.normalized);
       result.rawAttributions[label] = Array.from(norm.raw);
       result.labelProbabilities[label] = sigmoid(logits[i]);
       result.deltas[label] = t.delta;

@@ -12,6 +12,8 @@ import { textIntegratedGradientsSteps } from './text-steps.js';
 import { checkCommon, compatOf, integrationOptions, type CommonExplainOptions } from '../core/options.js';
 import { TextExplainer } from './text-explainer.js';
 import { markExplained } from '../core/loaded-model.js';
+import { algorithmField, requireEvaluable } from '../core/evaluate.js';
+import { evaluateTextFaithfulness } from './text-faithfulness.js';
 
 /** Options of a question-answering explanation. */
 export interface QuestionAnsweringExplainOptions extends CommonExplainOptions {
@@ -68,6 +70,7 @@ export class QuestionAnsweringExplainer extends TextExplainer<QuestionAnsweringR
     requireText(question, 'question');
     requireText(context, 'context');
     checkCommon(opts);
+    requireEvaluable('question-answering', opts);
     const outs = this.text.model.outputNames;
     if (!outs.includes(START) || !outs.includes(END)) {
       throw new ModelError(`A question-answering model must output ${START} and ${END}; this one outputs ${outs.join(', ')}. Use an extractive QA model (e.g. fine-tuned on SQuAD).`, { code: 'wrong-model-kind' });
@@ -100,8 +103,11 @@ export class QuestionAnsweringExplainer extends TextExplainer<QuestionAnsweringR
     const endPosition = argmax(endLogits);
     const tokens = this.text.tokens(rows.inputIds);
     const [s, e] = ig.targets.map((t) => normalizeAttributions(t.tokenSums));
+    const words = this.text.wordMapper([question, context], rows);
     const result: QuestionAnsweringResult = {
       wordAttributions: { start: toWordAttributions(tokens, s.normalized), end: toWordAttributions(tokens, e.normalized) },
+      words: { start: words(s.normalized), end: words(e.normalized) },
+      texts: [question, context],
       rawAttributions: { start: Array.from(s.raw), end: Array.from(e.raw) },
       predictedAnswer: this.answer(rows.inputIds, startPosition, endPosition, compat.compat !== undefined),
       startPosition,
@@ -112,7 +118,19 @@ export class QuestionAnsweringExplainer extends TextExplainer<QuestionAnsweringR
       tokens,
       inputIds: [...rows.inputIds],
       ...(autoSteps ? { autoSteps } : {}),
+      ...algorithmField(opts),
     };
+    if (opts.evaluate === true) {
+      // p is the explained scalar itself: the max start (end) logit, whatever position it moves to.
+      const [fs, fe] = await evaluateTextFaithfulness(
+        this.text.model,
+        rows,
+        { kind: 'span-max', outputs: [START, END] },
+        [{ mask: Float32Array.of(1, 0), scores: ig.targets[0].tokenSums }, { mask: Float32Array.of(0, 1), scores: ig.targets[1].tokenSums }],
+        opts.signal ? { signal: opts.signal } : {},
+      );
+      result.faithfulness = { start: fs, end: fe };
+    }
     markExplained(result, this.text.model);
     this.last = result;
     return result;

@@ -17,6 +17,8 @@ import { checkCommon, integrationOptions, type CommonExplainOptions } from '../c
 import { labelName, resolveTarget } from '../core/target.js';
 import { TextExplainer } from './text-explainer.js';
 import { markExplained } from '../core/loaded-model.js';
+import { algorithmField, requireEvaluable } from '../core/evaluate.js';
+import { evaluateTextFaithfulness } from './text-faithfulness.js';
 
 /** Options of a sequence-classification explanation. */
 export interface SequenceExplainOptions extends CommonExplainOptions {
@@ -69,8 +71,9 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
     return 'position';
   }
 
-  protected async explainRows(rows: TextInputs, opts: PairwiseExplainOptions, pairwise: boolean): Promise<SequenceClassificationResult> {
+  protected async explainRows(rows: TextInputs, opts: PairwiseExplainOptions, pairwise: boolean, texts: string[]): Promise<SequenceClassificationResult> {
     checkCommon(opts);
+    requireEvaluable(pairwise ? 'text-pair-classification' : 'text-classification', opts);
     const compat = opts.compat === 'transformers-interpret';
     const nLabels = Math.max(1, this.text.labels.length);
     const single = nLabels === 1;
@@ -97,6 +100,8 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
     const name = (i: number): string => labelName(this.text.labels, i);
     const result: SequenceClassificationResult = {
       wordAttributions: toWordAttributions(tokens, norm.normalized),
+      words: this.text.wordMapper(texts, rows)(norm.normalized),
+      texts,
       rawAttributions: Array.from(norm.raw),
       tokens,
       inputIds: [...rows.inputIds],
@@ -107,7 +112,13 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
       attributionClassName: name(target),
       delta: t.delta,
       ...(auto ? { autoSteps: auto } : {}),
+      ...algorithmField(opts),
     };
+    if (opts.evaluate === true) {
+      // The scores as computed (before flipSign): the ones that raise the explained probability.
+      const [f] = await evaluateTextFaithfulness(this.text.model, rows, head, [{ mask: oneHot(nLabels, target), scores: t.tokenSums }], opts.signal ? { signal: opts.signal } : {});
+      result.faithfulness = f;
+    }
     markExplained(result, this.text.model);
     this.last = result;
     return result;
@@ -142,7 +153,7 @@ export class SequenceClassificationExplainer extends SequenceExplainerBase {
     requireText(text);
     const compat = opts.compat === 'transformers-interpret' ? ({ compat: 'transformers-interpret' } as const) : {};
     const rows = this.text.fitLength(text, opts.truncation, (t) => buildSingleTextInputs(this.text.tokenizer, t, compat));
-    return this.explainRows(rows, opts, false);
+    return this.explainRows(rows, opts, false, [text]);
   }
 }
 
@@ -160,6 +171,6 @@ export class PairwiseSequenceClassificationExplainer extends SequenceExplainerBa
     requireText(textPair, 'text pair');
     const compat = opts.compat === 'transformers-interpret' ? ({ compat: 'transformers-interpret' } as const) : {};
     const rows = this.text.fitLength(text, opts.truncation, (t) => buildTextPairInputs(this.text.tokenizer, t, textPair, compat), 'text pair');
-    return this.explainRows(rows, opts, true);
+    return this.explainRows(rows, opts, true, [text, textPair]);
   }
 }

@@ -70,7 +70,7 @@ function int64(session: Session, rows: readonly (readonly number[])[]): Tensor {
 }
 
 /** Feeds for every input the session asks for, rows repeated `repeat` times. */
-function idFeeds(session: Session, available: Record<string, readonly (readonly number[])[]>): Record<string, Tensor> {
+export function idFeeds(session: Session, available: Record<string, readonly (readonly number[])[]>): Record<string, Tensor> {
   const feeds: Record<string, Tensor> = {};
   for (const name of session.inputNames) {
     const rows = available[name];
@@ -79,11 +79,11 @@ function idFeeds(session: Session, available: Record<string, readonly (readonly 
   return feeds;
 }
 
-function repeatRows<T>(row: T, n: number): T[] {
+export function repeatRows<T>(row: T, n: number): T[] {
   return Array.from({ length: n }, () => row);
 }
 
-async function readOutputs(out: Record<string, Tensor>, names: readonly string[]): Promise<OutputArrays> {
+export async function readOutputs(out: Record<string, Tensor>, names: readonly string[]): Promise<OutputArrays> {
   const res: OutputArrays = {};
   for (const n of names) {
     const t = out[n];
@@ -210,7 +210,7 @@ function firstRow(outputs: OutputArrays): OutputArrays {
 }
 
 /** Shapes of one row of the IG graph's inputs, for the memory estimate. */
-function oneRowShapes(inputs: readonly string[], T: number, rowShape: readonly number[], maskShape: readonly number[]): Record<string, number[]> {
+export function oneRowShapes(inputs: readonly string[], T: number, rowShape: readonly number[], maskShape: readonly number[]): Record<string, number[]> {
   const shapes: Record<string, number[]> = {
     [GS.input]: [1, ...rowShape],
     [GS.baseline]: [1, ...rowShape],

@@ -9,6 +9,9 @@ import { checkCustomLabels, configLabels, labelIndex, type LabelSource } from '.
 import { LoadedModel, type LoadModelOptions } from '../core/loaded-model.js';
 import { fromTransformersJs, type TransformersJsTokenizerLike, type VocabTextTokenizer } from './tokenizer.js';
 import { displayTokens } from './tokens.js';
+import type { TextInputs } from './input-types.js';
+import { alignTokens, groupWords, type TextWord, type WordTokenizerSpec } from './words.js';
+import { wordTokenizerSpec, type TransformersJsWordTokenizer } from './word-spec.js';
 
 /** Options given when an explainer is created. */
 export interface TextExplainerInit extends LoadModelOptions {
@@ -23,6 +26,8 @@ export class TextModel {
     readonly tokenizer: VocabTextTokenizer,
     readonly labels: string[],
     readonly maxLength: number,
+    /** How the tokenizer spells text, to map tokens back to the caller's words. */
+    readonly wordSpec: WordTokenizerSpec,
   ) {}
 
   /** Loads tokenizer, config and ONNX graph. */
@@ -36,12 +41,28 @@ export class TextModel {
     const tokMax = Number((tok as unknown as { model_max_length?: number }).model_max_length ?? Infinity);
     const posMax = (cfg.max_position_embeddings ?? Infinity) - (model.isRobertaLike ? model.padTokenId + 1 : 0);
     const maxLength = Math.min(tokMax > 1e9 ? Infinity : tokMax, posMax);
-    return new TextModel(model, tokenizer, labels, maxLength);
+    return new TextModel(model, tokenizer, labels, maxLength, wordTokenizerSpec(tok as unknown as TransformersJsWordTokenizer));
   }
 
   /** Display tokens of ids (byte-level marker removed). */
   tokens(ids: readonly number[]): string[] {
     return displayTokens(ids, (id) => this.tokenizer.idToToken(id));
+  }
+
+  /**
+   * Aligns the rows' tokens to the texts the caller passed (`[text]`, `[text, pair]`,
+   * `[question, context]`) once, and returns the words for any list of per-token scores.
+   * `texts[i]` undefined leaves that segment's tokens out of the words.
+   */
+  wordMapper(texts: readonly (string | undefined)[], rows: Pick<TextInputs, 'inputIds' | 'textSpan' | 'pairSpan'>): (scores: ArrayLike<number>) => TextWord[] {
+    const inSpan = (i: number, s: { start: number; end: number } | undefined): boolean => s !== undefined && i >= s.start && i < s.end;
+    const tokens = rows.inputIds.map((id) => this.tokenizer.idToToken(id) ?? '');
+    const segments = rows.inputIds.map((_, i) =>
+      inSpan(i, rows.textSpan) && texts[0] !== undefined ? 0 : inSpan(i, rows.pairSpan) && texts[1] !== undefined ? 1 : null,
+    );
+    const all = texts.map((t) => t ?? '');
+    const spans = alignTokens(all, tokens.map((token, i) => ({ token, segment: segments[i] ?? null })), this.wordSpec);
+    return (scores) => groupWords(all, spans, tokens, Array.from(scores), { continuingPrefix: this.wordSpec.continuingPrefix });
   }
 
   /** Index of a label; typed error listing the valid ones when unknown. */

@@ -7,7 +7,9 @@
 import { normalizeAttributions } from '../../attribution/normalize.js';
 import { withSteps, type StepsChoice, type StepsMeasure, type Stepped } from '../core/steps.js';
 import type { LoadedModel } from '../core/loaded-model.js';
+import { checkAlgorithm, type AlgorithmOptions } from '../../attribution/gradient-methods.js';
 import { textIntegratedGradients, type TextIgRequest, type TextIgResult } from './text-attribution.js';
+import { textGradientMethod } from './text-gradient-methods.js';
 
 /**
  * Every target's L2-normalised token sums (`[:end]`), one after the other: what text users see.
@@ -30,13 +32,16 @@ export function normalizedTokenSums(ig: TextIgResult, end?: number | null): Step
 
 /**
  * {@link textIntegratedGradients} with `nSteps` a count or `'auto'` (measured by
- * {@link normalizedTokenSums} unless `measure` says otherwise).
+ * {@link normalizedTokenSums} unless `measure` says otherwise); another `algorithm` runs its
+ * single gradient pass instead (steps do not apply).
  */
 export function textIntegratedGradientsSteps(
   model: LoadedModel,
   request: Omit<TextIgRequest, 'nSteps'>,
-  choice: StepsChoice,
+  choice: StepsChoice & AlgorithmOptions,
   measure: (ig: TextIgResult) => StepsMeasure = (ig) => normalizedTokenSums(ig),
 ): Promise<Stepped<TextIgResult>> {
+  const algo = checkAlgorithm(choice);
+  if (algo.algorithm !== 'integrated-gradients') return textGradientMethod(model, request, algo).then((result) => ({ result }));
   return withSteps(choice, (n) => textIntegratedGradients(model, n === undefined ? request : { ...request, nSteps: n }), measure);
 }

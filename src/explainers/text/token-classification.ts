@@ -15,6 +15,8 @@ import { checkCommon, compatOf, integrationOptions, type CommonExplainOptions } 
 import { labelName } from '../core/target.js';
 import { TextExplainer } from './text-explainer.js';
 import { markExplained } from '../core/loaded-model.js';
+import { algorithmField, requireEvaluable } from '../core/evaluate.js';
+import { evaluateTextFaithfulness } from './text-faithfulness.js';
 
 /** Options of a token-classification explanation. */
 export interface TokenClassificationExplainOptions extends CommonExplainOptions {
@@ -63,6 +65,7 @@ export class TokenClassificationExplainer extends TextExplainer<TokenClassificat
   async explain(text: string, opts: TokenClassificationExplainOptions = {}): Promise<TokenClassificationResult> {
     requireText(text);
     checkCommon(opts);
+    requireEvaluable('token-classification', opts);
     requireOutputRank(this.text, 3, 'per-token logits [batch, tokens, classes]', 'the token-classification explainer');
     const labels = this.text.labels;
     const ignoredLabels = new Set(this.checkIgnoredLabels(opts.ignoredLabels));
@@ -80,8 +83,10 @@ export class TokenClassificationExplainer extends TextExplainer<TokenClassificat
     const predicted = tokenRows(pred.data, T, C).map(argmax);
     const selected = predicted.flatMap((c, i) => (ignoredIndexes.has(i) || ignoredLabels.has(name(c)) ? [] : [i]));
     const tokens = this.text.tokens(rows.inputIds);
+    const words = this.text.wordMapper([text], rows);
     const result: TokenClassificationResult = {
       wordAttributions: [],
+      texts: [text],
       predictedLabels: predicted.map(name),
       tokens,
       inputIds: [...rows.inputIds],
@@ -100,6 +105,10 @@ export class TokenClassificationExplainer extends TextExplainer<TokenClassificat
       );
       if (autoSteps) result.autoSteps = autoSteps;
       const atInput = tokenRows(Object.values(ig.outputsAtInput)[0].data, T, C);
+      const faith =
+        opts.evaluate === true
+          ? await evaluateTextFaithfulness(this.text.model, rows, { kind: 'token-classification' }, selected.map((i, k) => ({ mask: targets[k], scores: ig.targets[k].tokenSums, position: i })), opts.signal ? { signal: opts.signal } : {})
+          : undefined;
       result.wordAttributions = selected.map((i, k) => {
         const t = ig.targets[k];
         const norm = normalizeAttributions(t.tokenSums);
@@ -112,11 +121,14 @@ export class TokenClassificationExplainer extends TextExplainer<TokenClassificat
           label: name(label),
           probability: softmax(atInput[i])[label],
           attributions: toWordAttributions(tokens, norm.normalized),
+          words: words(norm.normalized),
           rawAttributions: Array.from(norm.raw),
           delta: t.delta,
+          ...(faith ? { faithfulness: faith[k] } : {}),
         };
       });
     }
+    Object.assign(result, algorithmField(opts));
     markExplained(result, this.text.model);
     this.last = result;
     return result;

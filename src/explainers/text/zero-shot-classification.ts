@@ -17,6 +17,8 @@ import { normalizedTokenSums, textIntegratedGradientsSteps } from './text-steps.
 import { checkCommon, compatOf, integrationOptions, type CommonExplainOptions } from '../core/options.js';
 import { TextExplainer } from './text-explainer.js';
 import { markExplained } from '../core/loaded-model.js';
+import { algorithmField, requireEvaluable } from '../core/evaluate.js';
+import { evaluateTextFaithfulness } from './text-faithfulness.js';
 
 /** Options of a zero-shot explanation. */
 export interface ZeroShotExplainOptions extends CommonExplainOptions {
@@ -103,6 +105,7 @@ export class ZeroShotClassificationExplainer extends TextExplainer<ZeroShotResul
     requireText(text);
     const candidates = checkLabels(labels);
     checkCommon(opts);
+    requireEvaluable('zero-shot-classification', opts);
     requireOutputRank(this.text, 2, 'classification logits [batch, classes]', 'the zero-shot explainer');
     const entailment = entailmentIndex(this.text.labels);
     const nClasses = this.text.labels.length;
@@ -123,6 +126,9 @@ export class ZeroShotClassificationExplainer extends TextExplainer<ZeroShotResul
       tokens: [],
       inputIds: [],
       tokensByLabel: {},
+      texts: [text],
+      words: {},
+      hypotheses: {},
     };
     const entailmentLogits: number[] = [];
     const autos: (AutoStepsInfo | undefined)[] = [];
@@ -152,10 +158,20 @@ export class ZeroShotClassificationExplainer extends TextExplainer<ZeroShotResul
       const norm = normalizeAttributions(t.tokenSums, { end });
       const tokens = this.text.tokens(rows.inputIds);
       result.wordAttributions[label] = toWordAttributions(tokens, norm.normalized);
+      // Hypothesis words (segment 1) refer to hypotheses[label]; only tokens that have a score
+      // (compat cuts the scores at the end of the text) make words.
+      const scored = norm.normalized.length;
+      const words = this.text.wordMapper([text, hypotheses[k]], rows)(norm.normalized).filter((w) => w.tokens.every((i) => i < scored));
+      (result.words ??= {})[label] = words;
+      (result.hypotheses ??= {})[label] = hypotheses[k];
       result.rawAttributions[label] = Array.from(norm.raw);
       result.labelProbabilities[label] = t.fInput;
       result.deltas[label] = t.delta;
       (result.tokensByLabel ??= {})[label] = tokens;
+      if (opts.evaluate === true) {
+        const [f] = await evaluateTextFaithfulness(this.text.model, rows, { kind: 'classification', activation: 'softmax' }, [{ mask: oneHot(nClasses, entailment), scores: t.tokenSums }], { end, ...(opts.signal ? { signal: opts.signal } : {}) });
+        (result.faithfulness ??= {})[label] = f;
+      }
       if (k === 0) {
         result.tokens = tokens;
         result.inputIds = [...rows.inputIds];
@@ -170,6 +186,7 @@ export class ZeroShotClassificationExplainer extends TextExplainer<ZeroShotResul
     const total = sig.reduce((a, b) => a + b, 0);
     candidates.forEach((l, i) => (result.labelScores[l] = sig[i] / total));
     result.predictedLabel = candidates[argmax(sig)];
+    Object.assign(result, algorithmField(opts));
     const auto = mergeAutoSteps(autos);
     if (auto) result.autoSteps = auto;
     markExplained(result, this.text.model);

@@ -1,0 +1,3 @@
+import { viewStyles } from './view.styles.js';
+
+export const sequenceViewStyles = [...viewStyles];
