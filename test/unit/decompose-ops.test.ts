@@ -117,6 +117,19 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'DynamicQuantizeLinear + MatMulInteger (int8 weights, as model_int8.onnx) + Cast + Mul',
+    feeds: { x: new ort.Tensor('float32', Float32Array.from({ length: 3 * 16 }, (_, i) => (i === 0 ? 0 : i === 1 ? 1 : Math.floor(rand() * 256) / 255)), [3, 16]) },
+    build: (g) => {
+      const [q, s, zp] = g.add('DynamicQuantizeLinear', ['x'], {}, 3);
+      const w = g.constant(c('int8', [16, 5], bytes(80)));
+      const wzp = g.constant(c('int8', [5], Uint8Array.from([0, 3, 253, 0, 1])));
+      const mm = g.op('MatMulInteger', [q, w, zp, wzp]);
+      const sc = g.op('Mul', [s, g.constant(c('float32', [5], floats(5, 0.001, 0.01)))]);
+      g.add('Mul', [g.op('Cast', [mm], { to: 1 }), sc]);
+      g.nodes[g.nodes.length - 1].outputs = [out(g, [3, 5])];
+    },
+  },
+  {
     name: 'DequantizeLinear of a constant (int8, per axis)',
     feeds: { a: x([2, 4]) },
     build: (g) => {
