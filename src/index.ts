@@ -11,6 +11,9 @@
 // --- Results and errors ------------------------------------------------------------------
 export type * from './types.js';
 export * from './errors.js';
+// autodiff's model errors (ModelErrors with code 'unsupported-op' / 'unsupported-gradient'), to catch and read `.ops`.
+export { UnsupportedGradientError } from './autodiff/rule.js';
+export { UnsupportedOpError, type UnsupportedOp } from './autodiff/build.js';
 
 // --- Explainers: the factory and its task registry ---------------------------------------
 export { explainer } from './explainers/factory.js';
@@ -80,7 +83,7 @@ export * from './attribution/index.js';
 export * from './viz/index.js';
 
 // --- Gradient graphs: autodiff and the ONNX layer under it ----------------------------------
-export { buildGradientGraph, UnsupportedOpError } from './autodiff/build.js';
+export { buildGradientGraph } from './autodiff/build.js';
 export type { GradientGraph, GradientGraphOptions } from './autodiff/build.js';
 export { buildIntegratedGradientsGraph } from './autodiff/ig-graph.js';
 export type { IgGraph, IgGraphOptions, AttributionReduction } from './autodiff/ig-graph.js';

@@ -45,11 +45,11 @@ export type ExplainerInit = TextExplainerInit & ImageExplainerInit;
  * const explain = await explainer('sentiment-analysis', 'Xenova/distilbert-base-uncased-finetuned-sst-2-english');
  * const result = await explain('I love this movie');
  */
-export async function explainer<T extends ExplainerTask>(task: T, model: string, options: ExplainerInit = {}): Promise<ExplainerFns[T]> {
+export async function explainer<T extends ExplainerTask>(task: T, model: string, options?: ExplainerInit | null): Promise<ExplainerFns[T]> {
   const spec = findTask(task);
   if (!spec) throw new InputError(`Unknown task "${String(task)}". Known tasks: ${EXPLAINER_TASKS.join(', ')}.`, { code: 'unknown-task' });
   const Cls = await spec.load();
-  const ex = await Cls.fromPretrained(model, options);
+  const ex = await Cls.fromPretrained(model, options ?? undefined);
   const explain = ex.explain.bind(ex) as (...args: unknown[]) => Promise<unknown>;
   const fn = (...args: unknown[]): Promise<unknown> => explain(...args);
   return Object.assign(fn, { explainer: ex }) as unknown as ExplainerFns[T];

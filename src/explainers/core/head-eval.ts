@@ -2,6 +2,7 @@
  * The explained scalar F computed on the CPU from plain model outputs, with the same meaning
  * as the graph head (`autodiff/head.ts`); used where F is needed from an ordinary forward.
  */
+import { InternalError, ModelError } from '../../errors.js';
 import type { HeadSpec } from '../../autodiff/spec.js';
 import { sigmoid, softmax } from './math.js';
 
@@ -10,7 +11,7 @@ export type OutputArrays = Record<string, { data: Float32Array; dims: number[] }
 
 function first(outputs: OutputArrays, name?: string): { data: Float32Array; dims: number[] } {
   const o = name ? outputs[name] : Object.values(outputs)[0];
-  if (!o) throw new Error(`Missing model output ${name ?? ''}`);
+  if (!o) throw new ModelError(`The model gave no output${name ? ` named ${name}` : ''}; it does not fit this explainer's task.`, { code: 'wrong-model-kind' });
   return o;
 }
 
@@ -44,6 +45,6 @@ export function evaluateHead(head: HeadSpec, outputs: OutputArrays, mask: Float3
       return mask[0] * max(a) + mask[1] * max(b);
     }
     case 'projection':
-      throw new Error('evaluateHead does not support projection heads');
+      throw new InternalError('evaluateHead does not support projection heads');
   }
 }

@@ -3,6 +3,7 @@
  * sessions built from it (the plain forward, baseline-activation graphs and IG graphs), each
  * built once per model and reused for every call.
  */
+import { UnsupportedOpError } from '../../autodiff/build.js';
 import { buildIntegratedGradientsGraph, type AttributionReduction, type IgGraph } from '../../autodiff/ig-graph.js';
 import { freeBatchAxis } from '../../autodiff/decompose/batch.js';
 import { decomposeModel, type ExplainedFunction } from '../../autodiff/decompose/index.js';
@@ -12,7 +13,7 @@ import { subgraph } from '../../autodiff/surgery.js';
 import { InputError, ModelError } from '../../errors.js';
 import { decodeModel, encodeModel, type OnnxModel } from '../../onnx/model-io.js';
 import { dtypesWorthTrying, localDtypes, parseDtype, type ModelDtype } from '../../runtime/model-files.js';
-import type { Device } from '../../runtime/ort.js';
+import { assertDevice, type Device } from '../../runtime/ort.js';
 import { createSession, type ExternalDataFile, type Session } from '../../runtime/session.js';
 import { isRobertaLike } from '../text/inputs.js';
 import { loadConfig, loadModelBytes, type PretrainedConfig } from '../../runtime/transformers.js';
@@ -36,6 +37,31 @@ export interface LoadModelOptions {
    * their dequantized / float32 function (see {@link LoadedModel.explained}).
    */
   dtype?: ModelDtype;
+}
+
+/**
+ * Throws unless `modelIdOrPath` is a non-empty string (a Hub id or a folder).
+ *
+ * @throws {InputError} (`code: 'bad-model-id'`).
+ */
+export function checkModelId(modelIdOrPath: unknown): asserts modelIdOrPath is string {
+  if (typeof modelIdOrPath !== 'string' || modelIdOrPath.trim() === '') {
+    const got = typeof modelIdOrPath === 'string' ? 'an empty string' : modelIdOrPath === null ? 'null' : typeof modelIdOrPath;
+    throw new InputError(`The model must be a Hub id (e.g. "Xenova/distilbert-base-uncased-finetuned-sst-2-english") or a local folder, got ${got}.`, { code: 'bad-model-id' });
+  }
+}
+
+/**
+ * A config.json that is not a model's config (`null`, a list, a number, or an object without
+ * `model_type`) would silently turn a classifier into something else (no labels: one sigmoid).
+ *
+ * @throws {ModelError} (`code: 'invalid-config'`).
+ */
+function checkConfig(config: unknown, id: string): void {
+  const type = typeof config === 'object' && config !== null ? (config as { model_type?: unknown }).model_type : undefined;
+  if (typeof type !== 'string' || type === '') {
+    throw new ModelError(`The config.json of "${id}" is not a model config (it has no "model_type"; is its content null or not an object?). Restore the model's own config.json.`, { code: 'invalid-config' });
+  }
 }
 
 /** Model types whose forward takes no position ids. */
@@ -76,11 +102,14 @@ export class LoadedModel {
    * const m = await LoadedModel.load('./models/distilbert-sst2', { device: 'wasm', localOnly: true });
    */
   static async load(modelIdOrPath: string, opts: LoadModelOptions = {}): Promise<LoadedModel> {
+    checkModelId(modelIdOrPath);
+    if (opts.device !== undefined) assertDevice(opts.device);
     const lo = opts.localOnly === undefined ? {} : { localOnly: opts.localOnly };
     opts.onProgress?.('load', 0);
     const bytesOpts = { ...lo, ...(opts.externalData === undefined ? {} : { externalData: opts.externalData }), ...(opts.dtype === undefined ? {} : { dtype: opts.dtype }) };
     const [config, bytes] = await Promise.all([loadConfig(modelIdOrPath, lo), loadModelBytes(modelIdOrPath, bytesOpts)]);
     opts.onProgress?.('load', 1);
+    checkConfig(config, modelIdOrPath);
     const decoded = decodeModel(bytes.model);
     // A batch fixed to 1 at export is freed (exactly): every run feeds several rows.
     const shipped = freeBatchAxis(decoded);
@@ -122,6 +151,12 @@ export class LoadedModel {
   /** Names of the original graph's outputs. */
   get outputNames(): string[] {
     return this.onnx.graph.outputs.map((v) => v.name);
+  }
+
+  /** Class count of the first output (its last axis) when the graph declares it; undefined otherwise. */
+  get outputWidth(): number | undefined {
+    const d = this.onnx.graph.outputs[0]?.shape?.at(-1);
+    return typeof d === 'number' && d > 0 ? d : undefined;
   }
 
   /** Finds a cut point (typed error when the model has none of that kind). */
@@ -218,15 +253,13 @@ export class LoadedModel {
     const key = `${kind}|${JSON.stringify(head)}|${reduction}`;
     let gr = this.igGraphs.get(key);
     if (!gr) {
-      const cut = this.cut(kind);
+      // autodiff's UnsupportedOpError is a ModelError (code 'unsupported-op', with .ops): it passes
+      // through as is, with the dtypes worth trying added to its message.
       try {
-        gr = buildIntegratedGradientsGraph(this.onnx, { cut: cut.tensor, head, reduction });
+        gr = buildIntegratedGradientsGraph(this.onnx, { cut: this.cut(kind).tensor, head, reduction });
       } catch (cause) {
-        if (cause instanceof Error && cause.name === 'UnsupportedOpError') {
-          const others = dtypesWorthTrying(this.files.dtype, this.files.available);
-          const hint = others.length > 0 ? ` Other files of this model may export these ops differently: dtypes worth trying: ${others.join(', ')}.` : '';
-          throw new ModelError(`${cause.message}${hint}`, { code: 'unsupported-op', cause });
-        }
+        const others = cause instanceof UnsupportedOpError ? dtypesWorthTrying(this.files.dtype, this.files.available) : [];
+        if (cause instanceof UnsupportedOpError && others.length > 0) cause.message += ` Other files of this model may export these ops differently: dtypes worth trying: ${others.join(', ')}.`;
         throw cause;
       }
       this.igGraphs.set(key, gr);

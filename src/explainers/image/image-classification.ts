@@ -20,14 +20,14 @@ import { Explainer } from '../core/explainer.js';
 import { LoadedModel } from '../core/loaded-model.js';
 import { argmax, softmax } from '../core/math.js';
 import { rowsPerRun } from '../core/memory.js';
-import { checkCommon } from '../core/options.js';
+import { checkOneOf, checkOptionKeys, checkOptions } from '../core/options.js';
 import { requireEvaluable } from '../core/evaluate.js';
 import { evaluateImageFaithfulness } from './image-faithfulness.js';
 import { withSteps, type StepsMeasure } from '../core/steps.js';
-import { checkCustomLabels, configLabels, labelName, resolveTarget, type LabelSource } from '../core/target.js';
-import { checkNoiseTunnel, type ImageExplainerInit, type ImageExplainOptions, type ImageInput, type NoiseTunnelSettings } from './image-options.js';
+import { checkCustomLabels, checkLabelCount, labelName, modelLabels, resolveTarget, type LabelSource } from '../core/target.js';
+import { checkNoiseTunnel, IMAGE_LOAD_OPTION_KEYS, IMAGE_OPTION_KEYS, type ImageExplainerInit, type ImageExplainOptions, type ImageInput, type NoiseTunnelSettings } from './image-options.js';
 import { expectedShape, toPixelValues } from './pixel-values.js';
-import { loadImagePreprocessor, type ImagePreprocessor } from './preprocess.js';
+import { IMAGE_RESIZES, loadImagePreprocessor, type ImagePreprocessor } from './preprocess.js';
 import { markExplained } from '../core/loaded-model.js';
 
 export type { ImageExplainerInit, ImageExplainOptions, ImageInput, PixelValuesInput } from './image-options.js';
@@ -97,8 +97,7 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
         { code: 'wrong-model-kind' },
       );
     }
-    const fromConfig = configLabels(model.config);
-    this.configLabels = customLabels ? checkCustomLabels(customLabels, fromConfig.length) : fromConfig;
+    this.configLabels = modelLabels(model.config, customLabels, model.outputWidth);
   }
 
   /**
@@ -110,7 +109,9 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
    * const viaJs = await ImageClassificationExplainer.fromPretrained('./models/vit', { resize: 'transformers' });
    * ```
    */
-  static async fromPretrained(modelIdOrPath: string, init: ImageExplainerInit = {}): Promise<ImageClassificationExplainer> {
+  static async fromPretrained(modelIdOrPath: string, options?: ImageExplainerInit | null): Promise<ImageClassificationExplainer> {
+    const init = checkOptionKeys(options, IMAGE_LOAD_OPTION_KEYS, 'load options');
+    if (init.resize !== undefined) checkOneOf(init.resize, IMAGE_RESIZES, 'resize', 'bad-resize');
     const lo = { ...(init.localOnly === undefined ? {} : { localOnly: init.localOnly }), ...(init.resize === undefined ? {} : { resize: init.resize }) };
     const [model, pre] = await Promise.allSettled([LoadedModel.load(modelIdOrPath, init), loadImagePreprocessor(modelIdOrPath, lo)]);
     if (model.status === 'rejected') throw model.reason;
@@ -140,18 +141,10 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
   }
 
   /** The last result's fields, as the Python explainer's properties. */
-  get predictedClassIndex(): number | undefined {
-    return this.last?.predictedClassIndex;
-  }
-  get predictedClassName(): string | undefined {
-    return this.last?.predictedClassName;
-  }
-  get attributionClassIndex(): number | undefined {
-    return this.last?.attributionClassIndex;
-  }
-  get attributionClassName(): string | undefined {
-    return this.last?.attributionClassName;
-  }
+  get predictedClassIndex(): number | undefined { return this.last?.predictedClassIndex; }
+  get predictedClassName(): string | undefined { return this.last?.predictedClassName; }
+  get attributionClassIndex(): number | undefined { return this.last?.attributionClassIndex; }
+  get attributionClassName(): string | undefined { return this.last?.attributionClassName; }
 
   /**
    * Explains one image.
@@ -165,14 +158,16 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
    * const fromTensor = await explainer.explain({ pixelValues, shape: [1, 3, 224, 224] }, { attributionType: 'IG', index: 0 });
    * ```
    */
-  async explain(image: ImageInput, opts: ImageExplainOptions = {}): Promise<ImageClassificationResult> {
-    checkCommon(opts);
+  async explain(image: ImageInput, options?: ImageExplainOptions | null): Promise<ImageClassificationResult> {
+    const opts = checkOptions(options, IMAGE_OPTION_KEYS);
     requireEvaluable('image-classification', opts);
     if (opts.algorithm !== undefined && opts.algorithm !== 'integrated-gradients') {
       throw new InputError(`algorithm ${JSON.stringify(opts.algorithm)} is not available for images yet; images support integrated-gradients (attributionType IG or IGNT). Other algorithms work with the text explainers.`, { code: 'algorithm-unsupported' });
     }
-    const type = opts.attributionType ?? 'IGNT';
-    if (type !== 'IG' && type !== 'IGNT') throw new InputError(`attributionType must be 'IG' or 'IGNT', got ${JSON.stringify(type)}.`, { code: 'bad-attribution-type' });
+    if (image === null || image === undefined) {
+      throw new InputError(`There is no image to explain (got ${String(image)}): pass an image (path, URL, Blob, element, ...) or { pixelValues }.`, { code: 'bad-input' });
+    }
+    const type = checkOneOf(opts.attributionType ?? 'IGNT', ['IG', 'IGNT'] as const, 'attributionType', 'bad-attribution-type');
     const nt = type === 'IGNT' ? checkNoiseTunnel(opts) : undefined;
     if (nt && opts.nSteps === 'auto') {
       throw new InputError("nSteps 'auto' applies to attributionType 'IG'; IGNT integrates each noisy copy with nStepsNoiseTunnel steps.", { code: 'bad-n-steps' });
@@ -185,9 +180,7 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
     const nClasses = logits.length / 2;
     const atInput = logits.subarray(0, nClasses);
     const labels = opts.customLabels ? checkCustomLabels(opts.customLabels, nClasses) : this.configLabels;
-    if (labels.length > 0 && labels.length !== nClasses) {
-      throw new ModelError(`The model outputs ${nClasses} logits but its config names ${labels.length} labels; pass customLabels with ${nClasses} names.`, { code: 'label-count-mismatch' });
-    }
+    checkLabelCount(labels.length, nClasses);
     const name = (i: number): string => labelName(labels, i);
     const predicted = argmax(atInput);
     const target = resolveTarget(opts, labels, nClasses, predicted);

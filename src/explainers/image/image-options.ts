@@ -7,10 +7,26 @@
 import type { Algorithm } from '../../attribution/gradient-methods.js';
 import { isNoiseTunnelType, NOISE_TUNNEL_TYPES, type NoiseTunnelType } from '../../attribution/noise-tunnel.js';
 import type { IntegrationMethod } from '../../attribution/quadrature.js';
+import { checkCount, checkOneOf, COMMON_OPTION_KEYS, LOAD_OPTION_KEYS } from '../core/options.js';
 import { InputError } from '../../errors.js';
 import type { LoadModelOptions } from '../core/loaded-model.js';
 import type { LabelSource } from '../core/target.js';
 import type { ImageResize, ImageSource } from './preprocess.js';
+
+/** Most noisy copies an IGNT call may ask for (each is a full integration). */
+export const MAX_NT_SAMPLES = 1_000;
+
+/** Most integration steps per noisy copy. */
+export const MAX_N_STEPS_NOISE_TUNNEL = 1_000;
+
+/** Largest noise standard deviation, in normalised pixel units (captum's default is 1). */
+export const MAX_STDEVS = 1_000;
+
+/** The keys of {@link ImageExplainerInit}. */
+export const IMAGE_LOAD_OPTION_KEYS = [...LOAD_OPTION_KEYS, 'resize'] as const;
+
+/** The keys of {@link ImageExplainOptions}. */
+export const IMAGE_OPTION_KEYS = [...COMMON_OPTION_KEYS, 'attributionType', 'ntType', 'ntSamples', 'stdevs', 'nStepsNoiseTunnel', 'index', 'className', 'customLabels'] as const;
 
 /** Options given when an image explainer is created. */
 export interface ImageExplainerInit extends LoadModelOptions {
@@ -47,11 +63,11 @@ export interface ImageExplainOptions {
   attributionType?: 'IG' | 'IGNT';
   /** IGNT combination: mean (`smoothgrad`, default), mean of squares, or variance (`vargrad`). */
   ntType?: NoiseTunnelType;
-  /** IGNT: number of noisy copies (default 10). */
+  /** IGNT: number of noisy copies (default 10; 1 to {@link MAX_NT_SAMPLES}). */
   ntSamples?: number;
-  /** IGNT: standard deviation of the Gaussian noise, in normalised pixel units (default 1.0, captum's). */
+  /** IGNT: standard deviation of the Gaussian noise, in normalised pixel units (default 1.0, captum's; 0 to {@link MAX_STDEVS}). */
   stdevs?: number;
-  /** IGNT: integration steps per noisy copy (default 5). */
+  /** IGNT: integration steps per noisy copy (default 5; 1 to {@link MAX_N_STEPS_NOISE_TUNNEL}). */
   nStepsNoiseTunnel?: number;
   /** IGNT: seed of the noise, for repeatable results. Default: a different draw every call. */
   seed?: number;
@@ -66,7 +82,7 @@ export interface ImageExplainOptions {
   /** Labels replacing the explainer's for this call (one per model output). */
   customLabels?: LabelSource;
   /**
-   * IG integration steps (default 50). Not used by IGNT. `'auto'`: Gauss-Legendre counts 3, 5,
+   * IG integration steps (default 50; at most 10,000). Not used by IGNT. `'auto'`: Gauss-Legendre counts 3, 5,
    * 8, 13, ... until the attributions, scaled so the largest |value| is 1, are within
    * `tolerance` (see `attribution/auto-steps.ts`); the result's `autoSteps` says how it stopped.
    */
@@ -93,13 +109,13 @@ export interface NoiseTunnelSettings {
 /** Checks the IGNT options and fills in captum's defaults. */
 export function checkNoiseTunnel(opts: ImageExplainOptions): NoiseTunnelSettings {
   const type = opts.ntType ?? 'smoothgrad';
-  if (!isNoiseTunnelType(type)) throw new InputError(`ntType must be one of ${NOISE_TUNNEL_TYPES.join(', ')}; got ${JSON.stringify(type)}.`, { code: 'bad-nt-type' });
-  const samples = opts.ntSamples ?? 10;
-  if (!Number.isInteger(samples) || samples < 1) throw new InputError(`ntSamples must be a positive integer, got ${String(samples)}.`, { code: 'bad-nt-samples' });
-  const steps = opts.nStepsNoiseTunnel ?? 5;
-  if (!Number.isInteger(steps) || steps < 1) throw new InputError(`nStepsNoiseTunnel must be a positive integer, got ${String(steps)}.`, { code: 'bad-n-steps' });
+  if (!isNoiseTunnelType(type)) checkOneOf(type, NOISE_TUNNEL_TYPES, 'ntType', 'bad-nt-type');
+  const samples = checkCount(opts.ntSamples ?? 10, 'ntSamples', 1, MAX_NT_SAMPLES, 'bad-nt-samples');
+  const steps = checkCount(opts.nStepsNoiseTunnel ?? 5, 'nStepsNoiseTunnel', 1, MAX_N_STEPS_NOISE_TUNNEL, 'bad-n-steps');
   const stdevs = opts.stdevs ?? 1.0;
-  if (!Number.isFinite(stdevs) || stdevs < 0) throw new InputError(`stdevs must be a finite number >= 0, got ${String(stdevs)}.`, { code: 'bad-stdevs' });
-  if (opts.seed !== undefined && !Number.isInteger(opts.seed)) throw new InputError(`seed must be an integer, got ${String(opts.seed)}.`, { code: 'bad-seed' });
+  if (typeof stdevs !== 'number' || !(stdevs >= 0 && stdevs <= MAX_STDEVS)) {
+    throw new InputError(`stdevs must be a number from 0 to ${MAX_STDEVS}, got ${String(stdevs)}.`, { code: 'bad-stdevs' });
+  }
+  if (opts.seed !== undefined) checkCount(opts.seed, 'seed', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 'bad-seed');
   return { type, samples, stdevs, steps };
 }

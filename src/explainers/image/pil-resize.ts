@@ -23,6 +23,8 @@
  *
  * @module
  */
+import { InputError } from '../../errors.js';
+
 
 /** Pillow's resampling filter ids (`PIL.Image.Resampling`): the `resample` of preprocessor configs. */
 export const PilResample = {
@@ -296,7 +298,7 @@ function unpremultiply(data: Uint8Array, channels: 2 | 4): void {
 
 function checkFilter(resample: number): asserts resample is PilResampleFilter {
   if (!Number.isInteger(resample) || resample < 0 || resample > 5) {
-    throw new RangeError(`Unknown PIL resample filter ${String(resample)}: use 0 (NEAREST), 1 (LANCZOS), 2 (BILINEAR), 3 (BICUBIC), 4 (BOX) or 5 (HAMMING).`);
+    throw new InputError(`Unknown PIL resample filter ${String(resample)}: use 0 (NEAREST), 1 (LANCZOS), 2 (BILINEAR), 3 (BICUBIC), 4 (BOX) or 5 (HAMMING).`, { code: 'bad-resample' });
   }
 }
 
@@ -322,15 +324,15 @@ export function pilResize(image: Uint8Image, width: number, height: number, resa
   const { width: inW, height: inH, channels } = image;
   checkFilter(resample);
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
-    throw new RangeError(`The output size must be positive integers, got ${width}x${height}.`);
+    throw new InputError(`The output size must be positive integers, got ${width}x${height}.`, { code: 'bad-size' });
   }
   if (![1, 2, 3, 4].includes(channels) || image.data.length !== inW * inH * channels) {
-    throw new RangeError(`The image data has ${image.data.length} bytes, but ${inW}x${inH} with ${channels} channel(s) needs ${inW * inH * channels}.`);
+    throw new InputError(`The image data has ${image.data.length} bytes, but ${inW}x${inH} with ${channels} channel(s) needs ${inW * inH * channels}.`, { code: 'bad-image-data' });
   }
   const box = (options.box ?? [0, 0, inW, inH]).map((v) => Math.fround(v)) as [number, number, number, number];
-  if (box[0] < 0 || box[1] < 0) throw new RangeError("The box offset can't be negative.");
-  if (box[2] > inW || box[3] > inH) throw new RangeError("The box can't exceed the image.");
-  if (box[2] - box[0] < 0 || box[3] - box[1] < 0) throw new RangeError("The box can't be empty.");
+  if (box[0] < 0 || box[1] < 0) throw new InputError("The box offset can't be negative.", { code: 'bad-box' });
+  if (box[2] > inW || box[3] > inH) throw new InputError("The box can't exceed the image.", { code: 'bad-box' });
+  if (box[2] - box[0] < 0 || box[3] - box[1] < 0) throw new InputError("The box can't be empty.", { code: 'bad-box' });
   const src = image.data instanceof Uint8Array ? image.data : new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength);
   const result = (data: Uint8Array): ResizedUint8Image => ({ data, width, height, channels });
 

@@ -61,6 +61,9 @@ export interface PixelTensor {
  */
 export type ImageResize = 'pil' | 'transformers';
 
+/** Every {@link ImageResize}. */
+export const IMAGE_RESIZES: readonly ImageResize[] = ['pil', 'transformers'];
+
 /** A model's image processor, reduced to what the explainers need. */
 export interface ImagePreprocessor {
   /** Resize, rescale and normalise as the model's preprocessor_config.json says. */

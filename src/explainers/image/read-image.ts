@@ -6,7 +6,7 @@
  * @module
  */
 import type { RawImage } from '@huggingface/transformers';
-import { InputError } from '../../errors.js';
+import { BackendError, InputError } from '../../errors.js';
 import type { RgbaImage } from '../../viz/rgba.js';
 import { isNode, nodeImport } from '../../runtime/platform.js';
 import { loadTransformers } from '../../runtime/transformers.js';
@@ -29,7 +29,7 @@ function unreadable(what: string, cause: unknown): InputError {
 
 /** Draws a browser image source onto a canvas so its pixels can be read. */
 function drawToCanvas(el: CanvasImageSource, width: number, height: number): HTMLCanvasElement | OffscreenCanvas {
-  if (width === 0 || height === 0) throw new Error('the image has no pixels (is it loaded? await img.decode() first)');
+  if (width === 0 || height === 0) throw new InputError('the image has no pixels (is it loaded? await img.decode() first)', { code: 'unreadable-image' });
   let canvas: HTMLCanvasElement | OffscreenCanvas;
   if (has('OffscreenCanvas')) canvas = new OffscreenCanvas(width, height);
   else {
@@ -38,7 +38,7 @@ function drawToCanvas(el: CanvasImageSource, width: number, height: number): HTM
     canvas.height = height;
   }
   const ctx = canvas.getContext('2d') as CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D | null;
-  if (!ctx) throw new Error('no 2D canvas context');
+  if (!ctx) throw new BackendError('no 2D canvas context to read the image with', { code: 'no-canvas' });
   ctx.drawImage(el, 0, 0);
   return canvas;
 }
@@ -64,7 +64,7 @@ export async function readImage(input: ImageSource): Promise<RawImage> {
     if (input instanceof tf.RawImage) return input;
     if (isRawImageLike(input)) {
       if (input.data.length !== input.width * input.height * input.channels) {
-        throw new Error(`data has ${input.data.length} bytes, but ${input.width}x${input.height}x${input.channels} needs ${input.width * input.height * input.channels}`);
+        throw new InputError(`data has ${input.data.length} bytes, but ${input.width}x${input.height}x${input.channels} needs ${input.width * input.height * input.channels}`, { code: 'unreadable-image' });
       }
       return new tf.RawImage(input.data, input.width, input.height, input.channels);
     }

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { InputError } from '../../errors.js';
+
 /** transformers-interpret's default zero-shot template. */
 export const DEFAULT_HYPOTHESIS_TEMPLATE = 'this text is about {} .';
 
@@ -20,6 +22,10 @@ export const DEFAULT_HYPOTHESIS_TEMPLATE = 'this text is about {} .';
  * ```
  */
 export function formatHypothesis(template: string, label: string): string {
+  const bad = (why: string): InputError =>
+    new InputError(`Bad hypothesisTemplate ${JSON.stringify(template)}: ${why}. Use one "{}" where the label goes, e.g. "This example is {}.".`, { code: 'bad-hypothesis-template' });
+  if (typeof template !== 'string') throw bad('it must be a string');
+  let fields = 0;
   let out = '';
   let auto = 0;
   let usedAuto = false;
@@ -34,24 +40,23 @@ export function formatHypothesis(template: string, label: string): string {
         continue;
       }
       const close = template.indexOf('}', i + 1);
-      if (close < 0) throw new SyntaxError(`hypothesis template ${JSON.stringify(template)}: unmatched '{'`);
+      if (close < 0) throw bad("unmatched '{'");
       const field = template.slice(i + 1, close);
       if (field === '') {
-        if (usedManual) throw new SyntaxError('cannot switch from manual field numbering to automatic');
+        if (usedManual) throw bad('cannot switch from manual field numbering to automatic');
         usedAuto = true;
-        if (auto++ !== 0) throw new RangeError(`hypothesis template ${JSON.stringify(template)} has more than one {} field`);
+        if (auto++ !== 0) throw bad('it has more than one {} field');
       } else if (field === '0') {
-        if (usedAuto) throw new SyntaxError('cannot switch from automatic field numbering to manual');
+        if (usedAuto) throw bad('cannot switch from automatic field numbering to manual');
         usedManual = true;
       } else {
-        throw new SyntaxError(
-          `hypothesis template field {${field}} is not supported; use {} (or {0}) for the label`,
-        );
+        throw bad(`the field {${field}} is not supported; use {} (or {0}) for the label`);
       }
       out += label;
+      fields++;
       i = close + 1;
     } else if (ch === '}') {
-      if (template[i + 1] !== '}') throw new SyntaxError(`hypothesis template ${JSON.stringify(template)}: single '}'`);
+      if (template[i + 1] !== '}') throw bad("single '}'");
       out += '}';
       i += 2;
     } else {
@@ -59,5 +64,6 @@ export function formatHypothesis(template: string, label: string): string {
       i++;
     }
   }
+  if (fields === 0) throw bad('it has no "{}" for the label, so every label would get the same hypothesis');
   return out;
 }

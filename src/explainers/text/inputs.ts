@@ -13,6 +13,7 @@
  * @module
  */
 
+import { InternalError, ModelError } from '../../errors.js';
 import { cleanText } from './clean-text.js';
 import type { BuildOptions, EncodedText, ResolvedSpecialTokens, SingleTextOptions, TextInputs, TextTokenizer, TokenSpan, ZeroShotOptions } from './input-types.js';
 
@@ -43,9 +44,7 @@ export function resolveSpecialTokens(tokenizer: Pick<TextTokenizer, 'modelType' 
   const sep = s.sep ?? s.eos ?? null;
   const ref = tokenizer.modelType === 'gpt2' ? s.eos : s.pad;
   if (ref === undefined || ref === null) {
-    throw new Error(
-      `the tokenizer has no ${tokenizer.modelType === 'gpt2' ? 'eos' : 'pad'} token, which the baseline needs`,
-    );
+    throw new ModelError(`The tokenizer has no ${tokenizer.modelType === 'gpt2' ? 'eos' : 'pad'} token, which the baseline needs; add it to the model's special_tokens_map.json.`, { code: 'bad-tokenizer' });
   }
   return { cls, sep, ref };
 }
@@ -270,10 +269,7 @@ export function locateSegments(ids: readonly number[], segments: readonly (reado
       }
     }
     if (found < 0) {
-      throw new Error(
-        `segment ${s + 1} of the input was not found in the tokenizer's templated ids ` +
-          '(was the text truncated?)',
-      );
+      throw new InternalError(`segment ${s + 1} of the input was not found in the tokenizer's templated ids (was the text truncated?)`);
     }
     spans.push({ start: found, end: found + seg.length });
     cursor = found + seg.length;
@@ -304,7 +300,7 @@ function tokenizerTypes(encoded: EncodedText, length: number): number[] {
   const types = encoded.tokenTypeIds;
   if (!types) return zeros(length);
   if (types.length !== length) {
-    throw new Error(`the tokenizer gave ${types.length} token type ids for ${length} tokens`);
+    throw new ModelError(`The tokenizer gave ${types.length} token type ids for ${length} tokens; the tokenizer files are inconsistent.`, { code: 'bad-tokenizer' });
   }
   return [...types];
 }
@@ -318,15 +314,16 @@ function repeat(value: number, count: number): number[] {
 }
 
 function requireId(id: number | null, name: string): number {
-  if (id === null) throw new Error(`the tokenizer has no ${name} token, which this input layout needs`);
+  if (id === null) throw new ModelError(`The tokenizer has no ${name} token, which this input layout needs; add it to the model's special_tokens_map.json.`, { code: 'bad-tokenizer' });
   return id;
 }
 
 function assertSameLength(ref: readonly number[], ids: readonly number[], what: string): void {
   if (ref.length !== ids.length) {
-    throw new Error(
+    throw new ModelError(
       `${what}: the tokenizer's template adds ${ids.length - (ref.length - 2)} special tokens, but ` +
-        `transformers-interpret's baseline assumes [CLS] ... [SEP] (${ref.length} vs ${ids.length} tokens)`,
+        `transformers-interpret's baseline assumes [CLS] ... [SEP] (${ref.length} vs ${ids.length} tokens); explain without compat.`,
+      { code: 'bad-tokenizer' },
     );
   }
 }

@@ -6,10 +6,10 @@ import { normalizeAttributions, toWordAttributions } from '../../attribution/nor
 import { ModelError } from '../../errors.js';
 import type { MultiLabelResult, WordAttribution } from '../../types.js';
 import { buildSingleTextInputs } from './inputs.js';
-import { requireOutputRank, requireText, resolveEmbeddingLayer, type EmbeddingType } from './text-model.js';
+import { requireHead, resolveEmbeddingLayer, type EmbeddingType } from './text-model.js';
 import { sigmoid, oneHot } from '../core/math.js';
 import { textIntegratedGradientsSteps } from './text-steps.js';
-import { checkCommon, compatOf, integrationOptions, type CommonExplainOptions } from '../core/options.js';
+import { checkOptions, compatOf, integrationOptions, TEXT_OPTION_KEYS, type CommonExplainOptions } from '../core/options.js';
 import { TextExplainer } from './text-explainer.js';
 import { markExplained } from '../core/loaded-model.js';
 import { algorithmField, requireEvaluable } from '../core/evaluate.js';
@@ -26,6 +26,9 @@ export interface MultiLabelExplainOptions extends CommonExplainOptions {
 
 const EMBEDDING_TYPES: readonly EmbeddingType[] = ['word', 'position', 0, 1];
 
+/** The option keys of {@link MultiLabelClassificationExplainer.explain}. */
+export const MULTI_LABEL_OPTION_KEYS = TEXT_OPTION_KEYS;
+
 /**
  * Explains a multi-label classifier: for EVERY label, which tokens pushed `sigmoid(logit)` of
  * that label up or down. All labels are integrated in one batch of model runs.
@@ -37,21 +40,17 @@ const EMBEDDING_TYPES: readonly EmbeddingType[] = ['word', 'position', 0, 1];
  */
 export class MultiLabelClassificationExplainer extends TextExplainer<MultiLabelResult> {
   /** The last result's word attributions per label. */
-  get wordAttributions(): Record<string, WordAttribution[]> | undefined {
-    return this.last?.wordAttributions;
-  }
+  get wordAttributions(): Record<string, WordAttribution[]> | undefined { return this.last?.wordAttributions; }
 
   /** The last result's sigmoid probability per label. */
-  get labelProbabilities(): Record<string, number> | undefined {
-    return this.last?.labelProbabilities;
-  }
+  get labelProbabilities(): Record<string, number> | undefined { return this.last?.labelProbabilities; }
 
   /** Explains one text for every label. Options apply to this call only. */
-  async explain(text: string, opts: MultiLabelExplainOptions = {}): Promise<MultiLabelResult> {
-    requireText(text);
-    checkCommon(opts);
+  async explain(text: string, options?: MultiLabelExplainOptions | null): Promise<MultiLabelResult> {
+    const opts = checkOptions(options, MULTI_LABEL_OPTION_KEYS);
+    this.text.requireWords(text);
     requireEvaluable('multi-label-classification', opts);
-    requireOutputRank(this.text, 2, 'classification logits [batch, labels]', 'the multi-label explainer');
+    requireHead(this.text, 'sequence', 'The multi-label explainer');
     const labels = this.text.labels;
     if (labels.length === 0) {
       throw new ModelError('The model config has no id2label, so the labels to explain are unknown. Pass customLabels when loading the explainer.', { code: 'no-labels' });

@@ -3,13 +3,12 @@
  * end of its answer where it did, as transformers-interpret computes it.
  */
 import { normalizeAttributions, toWordAttributions } from '../../attribution/normalize.js';
-import { ModelError } from '../../errors.js';
 import type { QuestionAnsweringResult } from '../../types.js';
 import { buildQuestionAnsweringInputs } from './inputs.js';
-import { requireText, resolveEmbeddingLayer, type EmbeddingType } from './text-model.js';
+import { requireHead, resolveEmbeddingLayer, type EmbeddingType } from './text-model.js';
 import { argmax, softmax } from '../core/math.js';
 import { textIntegratedGradientsSteps } from './text-steps.js';
-import { checkCommon, compatOf, integrationOptions, type CommonExplainOptions } from '../core/options.js';
+import { checkOptions, compatOf, integrationOptions, TEXT_OPTION_KEYS, type CommonExplainOptions } from '../core/options.js';
 import { TextExplainer } from './text-explainer.js';
 import { markExplained } from '../core/loaded-model.js';
 import { algorithmField, requireEvaluable } from '../core/evaluate.js';
@@ -28,6 +27,9 @@ export interface QuestionAnsweringExplainOptions extends CommonExplainOptions {
 }
 
 const EMBEDDING_TYPES: readonly EmbeddingType[] = ['word', 'position', 'embeddings', 0, 1, 2];
+/** The option keys of {@link QuestionAnsweringExplainer.explain}. */
+export const QUESTION_ANSWERING_OPTION_KEYS = TEXT_OPTION_KEYS;
+
 const START = 'start_logits';
 const END = 'end_logits';
 
@@ -42,39 +44,28 @@ const END = 'end_logits';
  */
 export class QuestionAnsweringExplainer extends TextExplainer<QuestionAnsweringResult> {
   /** The last result's start and end attributions. */
-  get wordAttributions(): QuestionAnsweringResult['wordAttributions'] | undefined {
-    return this.last?.wordAttributions;
-  }
+  get wordAttributions(): QuestionAnsweringResult['wordAttributions'] | undefined { return this.last?.wordAttributions; }
 
   /** The last result's answer. */
-  get predictedAnswer(): string | undefined {
-    return this.last?.predictedAnswer;
-  }
+  get predictedAnswer(): string | undefined { return this.last?.predictedAnswer; }
 
   /** The last result's start position. */
-  get startPosition(): number | undefined {
-    return this.last?.startPosition;
-  }
+  get startPosition(): number | undefined { return this.last?.startPosition; }
 
   /** The last result's end position. */
-  get endPosition(): number | undefined {
-    return this.last?.endPosition;
-  }
+  get endPosition(): number | undefined { return this.last?.endPosition; }
 
   /**
    * Explains the answer to `question` in `context`. Options apply to this call only.
    *
    * @throws InputError when question + context are longer than the model takes (unless `truncation`).
    */
-  async explain(question: string, context: string, opts: QuestionAnsweringExplainOptions = {}): Promise<QuestionAnsweringResult> {
-    requireText(question, 'question');
-    requireText(context, 'context');
-    checkCommon(opts);
+  async explain(question: string, context: string, options?: QuestionAnsweringExplainOptions | null): Promise<QuestionAnsweringResult> {
+    const opts = checkOptions(options, QUESTION_ANSWERING_OPTION_KEYS);
+    this.text.requireWords(question, 'question');
+    this.text.requireWords(context, 'context');
     requireEvaluable('question-answering', opts);
-    const outs = this.text.model.outputNames;
-    if (!outs.includes(START) || !outs.includes(END)) {
-      throw new ModelError(`A question-answering model must output ${START} and ${END}; this one outputs ${outs.join(', ')}. Use an extractive QA model (e.g. fine-tuned on SQuAD).`, { code: 'wrong-model-kind' });
-    }
+    requireHead(this.text, 'span', 'The question-answering explainer');
     const cut = resolveEmbeddingLayer(this.text, opts.embeddingType ?? 'embeddings', EMBEDDING_TYPES, opts.onWarning);
     const compat = compatOf(opts);
     // fitLength shortens the text it is given: here the context, which the question is about.

@@ -3,18 +3,17 @@
  * pushed a classifier towards a class, as transformers-interpret computes it.
  */
 import { normalizeAttributions, toWordAttributions } from '../../attribution/normalize.js';
-import type { CutKind } from '../../autodiff/cut-points.js';
 import type { HeadSpec } from '../../autodiff/spec.js';
-import { InputError } from '../../errors.js';
+import { ModelError } from '../../errors.js';
 import type { SequenceClassificationResult } from '../../types.js';
 import { forwardOutputs } from './forward.js';
 import type { TextRows } from './text-attribution.js';
 import { buildSingleTextInputs, buildTextPairInputs, type TextInputs } from './inputs.js';
-import { requireText } from './text-model.js';
+import { requireHead, resolveEmbeddingLayer, type EmbeddingType } from './text-model.js';
 import { argmax, softmax, sigmoid, oneHot } from '../core/math.js';
 import { textIntegratedGradientsSteps } from './text-steps.js';
-import { checkCommon, integrationOptions, type CommonExplainOptions } from '../core/options.js';
-import { labelName, resolveTarget } from '../core/target.js';
+import { checkOptions, compatOf, integrationOptions, TEXT_OPTION_KEYS, type CommonExplainOptions } from '../core/options.js';
+import { checkLabelCount, labelName, resolveTarget } from '../core/target.js';
 import { TextExplainer } from './text-explainer.js';
 import { markExplained } from '../core/loaded-model.js';
 import { algorithmField, requireEvaluable } from '../core/evaluate.js';
@@ -38,51 +37,36 @@ export interface PairwiseExplainOptions extends SequenceExplainOptions {
   flipSign?: boolean;
 }
 
+/** The option keys of {@link SequenceClassificationExplainer.explain}. */
+export const SEQUENCE_OPTION_KEYS = [...TEXT_OPTION_KEYS, 'index', 'className'] as const;
+
+/** The option keys of {@link PairwiseSequenceClassificationExplainer.explain}. */
+export const PAIRWISE_OPTION_KEYS = [...SEQUENCE_OPTION_KEYS, 'flipSign'] as const;
+
+const EMBEDDING_TYPES: readonly EmbeddingType[] = ['word', 'position', 0, 1];
+
 /** Shared machinery of the sequence explainers. */
 abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificationResult> {
   /** The last result's fields, as the Python explainer's properties. */
-  get wordAttributions(): SequenceClassificationResult['wordAttributions'] | undefined {
-    return this.last?.wordAttributions;
-  }
-  get predictedClassIndex(): number | undefined {
-    return this.last?.predictedClassIndex;
-  }
-  get predictedClassName(): string | undefined {
-    return this.last?.predictedClassName;
-  }
-  get attributionClassIndex(): number | undefined {
-    return this.last?.attributionClassIndex;
-  }
-  get attributionClassName(): string | undefined {
-    return this.last?.attributionClassName;
-  }
-
-  private resolveLayer(opts: SequenceExplainOptions): CutKind {
-    const e = opts.embeddingType ?? 'word';
-    if (e !== 'word' && e !== 'position' && e !== 0 && e !== 1) {
-      throw new InputError(`embeddingType must be 'word' (0) or 'position' (1), got ${JSON.stringify(e)}.`, { code: 'bad-embedding-type' });
-    }
-    if (e === 'word' || e === 0) return 'word';
-    const m = this.text.model;
-    if (!m.acceptsPositionIds) {
-      (opts.onWarning ?? console.warn)('This model cannot take position ids: attributing to word embeddings instead of position embeddings.');
-      return 'word';
-    }
-    return 'position';
-  }
+  get wordAttributions(): SequenceClassificationResult['wordAttributions'] | undefined { return this.last?.wordAttributions; }
+  get predictedClassIndex(): number | undefined { return this.last?.predictedClassIndex; }
+  get predictedClassName(): string | undefined { return this.last?.predictedClassName; }
+  get attributionClassIndex(): number | undefined { return this.last?.attributionClassIndex; }
+  get attributionClassName(): string | undefined { return this.last?.attributionClassName; }
 
   protected async explainRows(rows: TextInputs, opts: PairwiseExplainOptions, pairwise: boolean, texts: string[]): Promise<SequenceClassificationResult> {
-    checkCommon(opts);
     requireEvaluable(pairwise ? 'text-pair-classification' : 'text-classification', opts);
     const compat = opts.compat === 'transformers-interpret';
-    const nLabels = Math.max(1, this.text.labels.length);
-    const single = nLabels === 1;
-    const head: HeadSpec = { kind: 'classification', activation: single ? 'sigmoid' : 'softmax' };
-    const cut = this.resolveLayer(opts);
+    const cut = resolveEmbeddingLayer(this.text, opts.embeddingType ?? 'word', EMBEDDING_TYPES, opts.onWarning);
     const ids: TextRows = rows;
 
-    // The class to explain needs the prediction first: one forward of the real input.
+    // The class to explain needs the prediction first: one forward of the real input. The
+    // class count is the logits' width (a config without id2label names no classes).
     const predictedLogits = await this.predictLogits(rows, compat);
+    const nLabels = predictedLogits.length;
+    checkLabelCount(this.text.labels.length, nLabels);
+    const single = nLabels === 1;
+    const head: HeadSpec = { kind: 'classification', activation: single ? 'sigmoid' : 'softmax' };
     const predictedClassIndex = single ? 0 : argmax(predictedLogits);
     const target = resolveTarget(opts, this.text.labels, nLabels, predictedClassIndex);
 
@@ -131,8 +115,8 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
   private async predictLogits(rows: TextInputs, compat: boolean): Promise<Float32Array> {
     const out = await forwardOutputs(this.text.model, compat ? { inputIds: rows.inputIds } : rows);
     const logits = out[this.text.model.outputNames[0]];
-    if (!logits || logits.dims.length !== 2) {
-      throw new InputError(`This model's first output is not classification logits [batch, classes] (got dims ${logits ? JSON.stringify(logits.dims) : 'none'}). Use the explainer that matches the model's task.`, { code: 'wrong-model-kind' });
+    if (!logits || logits.dims.length !== 2 || logits.dims[0] !== 1) {
+      throw new ModelError(`This model's first output is not classification logits [batch, classes] (got dims ${logits ? JSON.stringify(logits.dims) : 'none'}). Use the explainer that matches the model's task.`, { code: 'wrong-model-kind' });
     }
     return logits.data;
   }
@@ -149,10 +133,11 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
  */
 export class SequenceClassificationExplainer extends SequenceExplainerBase {
   /** Explains one text. Options apply to this call only. */
-  async explain(text: string, opts: SequenceExplainOptions = {}): Promise<SequenceClassificationResult> {
-    requireText(text);
-    const compat = opts.compat === 'transformers-interpret' ? ({ compat: 'transformers-interpret' } as const) : {};
-    const rows = this.text.fitLength(text, opts.truncation, (t) => buildSingleTextInputs(this.text.tokenizer, t, compat));
+  async explain(text: string, options?: SequenceExplainOptions | null): Promise<SequenceClassificationResult> {
+    const opts = checkOptions(options, SEQUENCE_OPTION_KEYS);
+    this.text.requireWords(text);
+    requireHead(this.text, 'sequence', 'The text-classification explainer');
+    const rows = this.text.fitLength(text, opts.truncation, (t) => buildSingleTextInputs(this.text.tokenizer, t, compatOf(opts)));
     return this.explainRows(rows, opts, false, [text]);
   }
 }
@@ -166,11 +151,12 @@ export class SequenceClassificationExplainer extends SequenceExplainerBase {
  */
 export class PairwiseSequenceClassificationExplainer extends SequenceExplainerBase {
   /** Explains a pair of texts. Options apply to this call only. */
-  async explain(text: string, textPair: string, opts: PairwiseExplainOptions = {}): Promise<SequenceClassificationResult> {
-    requireText(text);
-    requireText(textPair, 'text pair');
-    const compat = opts.compat === 'transformers-interpret' ? ({ compat: 'transformers-interpret' } as const) : {};
-    const rows = this.text.fitLength(text, opts.truncation, (t) => buildTextPairInputs(this.text.tokenizer, t, textPair, compat), 'text pair');
+  async explain(text: string, textPair: string, options?: PairwiseExplainOptions | null): Promise<SequenceClassificationResult> {
+    const opts = checkOptions(options, PAIRWISE_OPTION_KEYS);
+    this.text.requireWords(text);
+    this.text.requireWords(textPair, 'text pair');
+    requireHead(this.text, 'sequence', 'The text-pair classification explainer');
+    const rows = this.text.fitLength(text, opts.truncation, (t) => buildTextPairInputs(this.text.tokenizer, t, textPair, compatOf(opts)), 'text pair');
     return this.explainRows(rows, opts, true, [text, textPair]);
   }
 }

@@ -21,7 +21,7 @@ export abstract class TextExplainer<R extends ExplanationResult> extends Explain
    * @example
    * const ex = await SequenceClassificationExplainer.fromPretrained('./models/distilbert-sst2', { localOnly: true });
    */
-  static async fromPretrained<T>(this: new (text: TextModel) => T, modelIdOrPath: string, init: TextExplainerInit = {}): Promise<T> {
+  static async fromPretrained<T>(this: new (text: TextModel) => T, modelIdOrPath: string, init?: TextExplainerInit | null): Promise<T> {
     return new this(await TextModel.load(modelIdOrPath, init));
   }
 

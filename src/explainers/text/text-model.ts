@@ -5,8 +5,9 @@
 import type { CutKind } from '../../autodiff/cut-points.js';
 import { InputError, ModelError } from '../../errors.js';
 import { loadTokenizer } from '../../runtime/transformers.js';
-import { checkCustomLabels, configLabels, labelIndex, type LabelSource } from '../core/target.js';
-import { LoadedModel, type LoadModelOptions } from '../core/loaded-model.js';
+import { checkOptionKeys, LOAD_OPTION_KEYS } from '../core/options.js';
+import { modelLabels, labelIndex, type LabelSource } from '../core/target.js';
+import { checkModelId, LoadedModel, type LoadModelOptions } from '../core/loaded-model.js';
 import { fromTransformersJs, type TransformersJsTokenizerLike, type VocabTextTokenizer } from './tokenizer.js';
 import { displayTokens } from './tokens.js';
 import type { TextInputs } from './input-types.js';
@@ -31,13 +32,16 @@ export class TextModel {
   ) {}
 
   /** Loads tokenizer, config and ONNX graph. */
-  static async load(modelIdOrPath: string, init: TextExplainerInit = {}): Promise<TextModel> {
-    const lo = init.localOnly === undefined ? {} : { localOnly: init.localOnly };
-    const [model, tok] = await Promise.all([LoadedModel.load(modelIdOrPath, init), loadTokenizer(modelIdOrPath, lo)]);
+  static async load(modelIdOrPath: string, init?: TextExplainerInit | null): Promise<TextModel> {
+    const o = checkOptionKeys(init, LOAD_OPTION_KEYS, 'load options');
+    checkModelId(modelIdOrPath);
+    const lo = o.localOnly === undefined ? {} : { localOnly: o.localOnly };
+    const [model, tok] = await Promise.all([LoadedModel.load(modelIdOrPath, o), loadTokenizer(modelIdOrPath, lo)]);
     const tokenizer = fromTransformersJs(tok as unknown as TransformersJsTokenizerLike, model.modelType);
-    const cfg = model.config as unknown as { id2label?: Record<string, string>; max_position_embeddings?: number };
-    const fromConfig = configLabels(cfg);
-    const labels = init.customLabels ? checkCustomLabels(init.customLabels, fromConfig.length) : fromConfig;
+    const cfg = model.config as unknown as { max_position_embeddings?: number };
+    // A QA head's two outputs are not classes: its config's (default) labels name nothing.
+    const width = isSpanModel(model.outputNames) ? undefined : model.outputWidth;
+    const labels = modelLabels(model.config, o.customLabels, width);
     const tokMax = Number((tok as unknown as { model_max_length?: number }).model_max_length ?? Infinity);
     const posMax = (cfg.max_position_embeddings ?? Infinity) - (model.isRobertaLike ? model.padTokenId + 1 : 0);
     const maxLength = Math.min(tokMax > 1e9 ? Infinity : tokMax, posMax);
@@ -71,6 +75,20 @@ export class TextModel {
   }
 
   /**
+   * {@link requireText}, then the tokenizer's view: text that tokenises to no tokens (e.g. only
+   * control characters, which BERT's normaliser drops) would explain nothing but `[CLS] [SEP]`.
+   *
+   * @throws {InputError} `bad-input` or `empty-text`.
+   */
+  requireWords(text: unknown, what = 'text'): string {
+    const t = requireText(text, what);
+    if (this.tokenizer.encode(t).ids.length === 0) {
+      throw new InputError(`The ${what} has no tokens once tokenised (it holds only characters the tokenizer drops). Pass text with at least one word to explain.`, { code: 'empty-text' });
+    }
+    return t;
+  }
+
+  /**
    * Builds rows with `build(text)`; when they are longer than the model allows, either fails
    * with a typed error or (with `truncation`) drops words from the end of `text` until they fit.
    */
@@ -100,10 +118,26 @@ export class TextModel {
   }
 }
 
-/** Rejects empty or whitespace-only text. */
+/** White space and invisible format characters (zero-width space and joiners, BOM, soft hyphen, ...). */
+const BLANK = /^[\s\p{Cf}]*$/u;
+
+/** Whether `text` has nothing visible: empty, white space, or invisible format characters only. */
+export function isBlank(text: string): boolean {
+  return BLANK.test(text);
+}
+
+/**
+ * Rejects what is not a string, and text with nothing to explain: empty, white space only, or
+ * only invisible characters such as `\u200b` (a tokenizer turns those into no tokens at all).
+ *
+ * @throws {InputError} `bad-input` (not a string) or `empty-text`.
+ */
 export function requireText(text: unknown, what = 'text'): string {
-  if (typeof text !== 'string' || text.trim().length === 0) {
-    throw new InputError(`The ${what} is empty. Pass a non-empty string to explain.`, { code: 'empty-text' });
+  if (typeof text !== 'string') {
+    throw new InputError(`The ${what} must be a string, got ${text === null ? 'null' : Array.isArray(text) ? 'an array' : typeof text}.`, { code: 'bad-input' });
+  }
+  if (isBlank(text)) {
+    throw new InputError(`The ${what} is empty${text.length > 0 ? ' (only white space or invisible characters)' : ''}. Pass text with at least one word to explain.`, { code: 'empty-text' });
   }
   return text;
 }
@@ -134,20 +168,44 @@ export function resolveEmbeddingLayer(
   return 'position';
 }
 
-/**
- * Rank of a model output as the ONNX graph declares it (undefined when unknown), to reject a
- * model of the wrong kind before building its gradient graph.
- */
-export function outputRank(text: TextModel, name?: string): number | undefined {
-  const outs = text.model.onnx.graph.outputs;
-  const o = name === undefined ? outs[0] : outs.find((v) => v.name === name);
-  return o?.shape?.length;
+/** What a text explainer needs the model to output. */
+export type TextHead = 'sequence' | 'token' | 'span';
+
+const HEAD_TASKS: Record<TextHead, string> = {
+  sequence: 'text-classification (or text-pair, multi-label, zero-shot classification)',
+  token: 'token-classification',
+  span: 'question-answering',
+};
+
+const HEAD_OUTPUTS: Record<TextHead, string> = {
+  sequence: 'classification logits [batch, classes]',
+  token: 'per-token logits [batch, tokens, classes]',
+  span: 'start_logits and end_logits',
+};
+
+/** Whether a model's outputs are an extractive QA head's. */
+export function isSpanModel(outputNames: readonly string[]): boolean {
+  return outputNames.includes('start_logits') && outputNames.includes('end_logits');
 }
 
-/** Throws a typed error when the model's first output does not have `rank` axes. */
-export function requireOutputRank(text: TextModel, rank: number, what: string, explainer: string): void {
-  const r = outputRank(text);
-  if (r !== undefined && r !== rank) {
-    throw new ModelError(`This model's first output has ${r} axes, but ${explainer} needs ${what}. Use the explainer that matches the model's task.`, { code: 'wrong-model-kind' });
-  }
+/** The head a model's outputs (names, and the first one's declared rank) look like; undefined when unknown. */
+export function headOf(text: TextModel): TextHead | undefined {
+  if (isSpanModel(text.model.outputNames)) return 'span';
+  const rank = text.model.onnx.graph.outputs[0]?.shape?.length;
+  return rank === 2 ? 'sequence' : rank === 3 ? 'token' : undefined;
+}
+
+/**
+ * Throws a typed error, before any work, when the model's outputs do not fit the explainer's
+ * task (a QA head run as a classifier answers a question nobody asked), naming what the model
+ * outputs and the task that fits it.
+ *
+ * @throws {ModelError} `wrong-model-kind`.
+ */
+export function requireHead(text: TextModel, head: TextHead, explainer: string): void {
+  const has = headOf(text);
+  if (has === head || (has === undefined && head !== 'span')) return;
+  const outs = text.model.onnx.graph.outputs.map((o) => `${o.name}${o.shape ? ` [${o.shape.join(', ')}]` : ''}`).join(', ');
+  const fits = has === undefined ? 'none of the text tasks' : `--task / explainer(task) ${HEAD_TASKS[has]}`;
+  throw new ModelError(`${explainer} needs a model that outputs ${HEAD_OUTPUTS[head]}, but this one outputs ${outs || 'nothing'}. Its outputs fit ${fits}; use the explainer of that task, or a model made for ${HEAD_TASKS[head]}.`, { code: 'wrong-model-kind' });
 }

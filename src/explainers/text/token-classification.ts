@@ -4,15 +4,15 @@
  * results keyed by position.
  */
 import { normalizeAttributions, toWordAttributions } from '../../attribution/normalize.js';
-import { InputError } from '../../errors.js';
+import { InputError, ModelError } from '../../errors.js';
 import type { TokenAttributionEntry, TokenClassificationResult } from '../../types.js';
 import { forwardOutputs } from './forward.js';
 import { buildSingleTextInputs } from './inputs.js';
-import { requireOutputRank, requireText, resolveEmbeddingLayer, type EmbeddingType } from './text-model.js';
+import { requireHead, resolveEmbeddingLayer, type EmbeddingType } from './text-model.js';
 import { argmax, softmax } from '../core/math.js';
 import { textIntegratedGradientsSteps } from './text-steps.js';
-import { checkCommon, compatOf, integrationOptions, type CommonExplainOptions } from '../core/options.js';
-import { labelName } from '../core/target.js';
+import { checkOptions, compatOf, integrationOptions, TEXT_OPTION_KEYS, type CommonExplainOptions } from '../core/options.js';
+import { checkLabelCount, labelName } from '../core/target.js';
 import { TextExplainer } from './text-explainer.js';
 import { markExplained } from '../core/loaded-model.js';
 import { algorithmField, requireEvaluable } from '../core/evaluate.js';
@@ -32,6 +32,9 @@ export interface TokenClassificationExplainOptions extends CommonExplainOptions 
 
 const EMBEDDING_TYPES: readonly EmbeddingType[] = ['word', 'position', 0, 1];
 
+/** The option keys of {@link TokenClassificationExplainer.explain}. */
+export const TOKEN_OPTION_KEYS = [...TEXT_OPTION_KEYS, 'ignoredLabels', 'ignoredIndexes'] as const;
+
 /** Per-token rows of a [1, T, C] logits tensor. */
 function tokenRows(data: Float32Array, T: number, C: number): Float32Array[] {
   return Array.from({ length: T }, (_, t) => data.subarray(t * C, (t + 1) * C));
@@ -48,25 +51,21 @@ function tokenRows(data: Float32Array, T: number, C: number): Float32Array[] {
  */
 export class TokenClassificationExplainer extends TextExplainer<TokenClassificationResult> {
   /** The last result's explained tokens, by position. */
-  get wordAttributions(): TokenAttributionEntry[] | undefined {
-    return this.last?.wordAttributions;
-  }
+  get wordAttributions(): TokenAttributionEntry[] | undefined { return this.last?.wordAttributions; }
 
   /** The last result's predicted label of every token. */
-  get predictedLabels(): string[] | undefined {
-    return this.last?.predictedLabels;
-  }
+  get predictedLabels(): string[] | undefined { return this.last?.predictedLabels; }
 
   /**
    * Explains every token of `text` that is not ignored. Options apply to this call only.
    *
    * @throws InputError for ignored labels that are not model labels, or bad ignored indexes.
    */
-  async explain(text: string, opts: TokenClassificationExplainOptions = {}): Promise<TokenClassificationResult> {
-    requireText(text);
-    checkCommon(opts);
+  async explain(text: string, options?: TokenClassificationExplainOptions | null): Promise<TokenClassificationResult> {
+    const opts = checkOptions(options, TOKEN_OPTION_KEYS);
+    this.text.requireWords(text);
     requireEvaluable('token-classification', opts);
-    requireOutputRank(this.text, 3, 'per-token logits [batch, tokens, classes]', 'the token-classification explainer');
+    requireHead(this.text, 'token', 'The token-classification explainer');
     const labels = this.text.labels;
     const ignoredLabels = new Set(this.checkIgnoredLabels(opts.ignoredLabels));
     const cut = resolveEmbeddingLayer(this.text, opts.embeddingType ?? 'word', EMBEDDING_TYPES, opts.onWarning);
@@ -78,7 +77,11 @@ export class TokenClassificationExplainer extends TextExplainer<TokenClassificat
     // Targets: the class predicted for each token on the real input. Compat: like the original's
     // `model(input_ids)` (mask of ones, default token types, which its rows use anyway).
     const pred = Object.values(await forwardOutputs(this.text.model, compat.compat !== undefined ? { inputIds: rows.inputIds } : rows))[0];
+    if (pred.dims.length !== 3) {
+      throw new ModelError(`The token-classification explainer needs per-token logits [batch, tokens, classes]; this model's first output has dims ${JSON.stringify(pred.dims)}. Use the explainer that matches the model's task.`, { code: 'wrong-model-kind' });
+    }
     const C = pred.dims[2];
+    checkLabelCount(labels.length, C);
     const name = (c: number): string => labelName(labels, c);
     const predicted = tokenRows(pred.data, T, C).map(argmax);
     const selected = predicted.flatMap((c, i) => (ignoredIndexes.has(i) || ignoredLabels.has(name(c)) ? [] : [i]));

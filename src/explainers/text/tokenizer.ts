@@ -5,6 +5,7 @@
  * @module
  */
 
+import { ModelError } from '../../errors.js';
 import type { EncodeOptions, EncodedText, SpecialTokenIds, TextTokenizer } from './inputs.js';
 
 /** Options transformers.js's tokenizer call accepts (the subset used here). */
@@ -99,7 +100,7 @@ function tokenContent(value: unknown): string | undefined {
 
 function toEncoded(out: unknown): EncodedText {
   if (!out || typeof out !== 'object' || !('input_ids' in out)) {
-    throw new TypeError('the tokenizer call did not return input_ids');
+    throw new ModelError('The tokenizer call did not return input_ids; is tokenizer.json a text tokenizer?', { code: 'bad-tokenizer' });
   }
   const o = out as { input_ids: unknown; token_type_ids?: unknown };
   const ids = toNumbers(o.input_ids, 'input_ids');
@@ -108,10 +109,10 @@ function toEncoded(out: unknown): EncodedText {
 }
 
 function toNumbers(value: unknown, name: string): number[] {
-  if (!Array.isArray(value)) throw new TypeError(`the tokenizer's ${name} is not an array (return_tensor: false)`);
+  if (!Array.isArray(value)) throw new ModelError(`The tokenizer's ${name} is not an array (return_tensor: false).`, { code: 'bad-tokenizer' });
   return value.map((v: unknown) => {
     if (typeof v === 'number') return v;
     if (typeof v === 'bigint') return Number(v);
-    throw new TypeError(`the tokenizer's ${name} holds a ${typeof v}`);
+    throw new ModelError(`The tokenizer's ${name} holds a ${typeof v}.`, { code: 'bad-tokenizer' });
   });
 }

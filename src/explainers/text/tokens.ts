@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { ModelError } from '../../errors.js';
 
 /** The marker byte-level BPE (GPT-2, RoBERTa, DeBERTa) puts for a leading space. */
 export const BYTE_LEVEL_SPACE_MARKER = 'Ġ';
@@ -37,7 +38,7 @@ export function displayTokens(
   return ids.map((id) => {
     const token = idToToken(id);
     if (token === undefined || token === null) {
-      throw new RangeError(`token id ${id} is not in the tokenizer's vocabulary`);
+      throw new ModelError(`Token id ${id} is not in the tokenizer's vocabulary: the tokenizer does not belong to this model.`, { code: 'bad-tokenizer' });
     }
     return stripByteLevelMarker(token);
   });

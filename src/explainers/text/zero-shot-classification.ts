@@ -11,10 +11,10 @@ import { mergeAutoSteps } from '../core/steps.js';
 import type { AutoStepsInfo } from '../../types.js';
 import { DEFAULT_HYPOTHESIS_TEMPLATE, formatHypothesis } from './hypothesis.js';
 import { buildZeroShotInputs, zeroShotSliceEnd, type TextInputs } from './inputs.js';
-import { requireOutputRank, requireText, resolveEmbeddingLayer, type EmbeddingType } from './text-model.js';
+import { isBlank, requireHead, resolveEmbeddingLayer, type EmbeddingType } from './text-model.js';
 import { argmax, sigmoid, oneHot } from '../core/math.js';
 import { normalizedTokenSums, textIntegratedGradientsSteps } from './text-steps.js';
-import { checkCommon, compatOf, integrationOptions, type CommonExplainOptions } from '../core/options.js';
+import { checkOptions, compatOf, integrationOptions, TEXT_OPTION_KEYS, type CommonExplainOptions } from '../core/options.js';
 import { TextExplainer } from './text-explainer.js';
 import { markExplained } from '../core/loaded-model.js';
 import { algorithmField, requireEvaluable } from '../core/evaluate.js';
@@ -33,6 +33,9 @@ export interface ZeroShotExplainOptions extends CommonExplainOptions {
 }
 
 const EMBEDDING_TYPES: readonly EmbeddingType[] = ['word', 'position', 0, 1];
+
+/** The option keys of {@link ZeroShotClassificationExplainer.explain}. */
+export const ZERO_SHOT_OPTION_KEYS = [...TEXT_OPTION_KEYS, 'hypothesisTemplate', 'includeHypothesis'] as const;
 
 /**
  * Index of the model's entailment class, as transformers-interpret looks it up ("entailment"
@@ -58,7 +61,7 @@ function checkLabels(labels: unknown): string[] {
   }
   const seen = new Set<string>();
   for (const l of labels) {
-    if (typeof l !== 'string' || l.trim() === '') {
+    if (typeof l !== 'string' || isBlank(l)) {
       throw new InputError(`Every candidate label must be a non-empty string, got ${JSON.stringify(l)}.`, { code: 'bad-labels' });
     }
     // Results are keyed by label, so a repeated label would overwrite itself.
@@ -66,14 +69,6 @@ function checkLabels(labels: unknown): string[] {
     seen.add(l);
   }
   return labels as string[];
-}
-
-function hypothesisFor(template: string, label: string): string {
-  try {
-    return formatHypothesis(template, label);
-  } catch (cause) {
-    throw new InputError(`Bad hypothesisTemplate ${JSON.stringify(template)}: ${(cause as Error).message}. Use one "{}" where the label goes, e.g. "This example is {}.".`, { code: 'bad-hypothesis-template', cause });
-  }
 }
 
 /**
@@ -87,32 +82,28 @@ function hypothesisFor(template: string, label: string): string {
  */
 export class ZeroShotClassificationExplainer extends TextExplainer<ZeroShotResult> {
   /** The last result's word attributions per candidate label. */
-  get wordAttributions(): ZeroShotResult['wordAttributions'] | undefined {
-    return this.last?.wordAttributions;
-  }
+  get wordAttributions(): ZeroShotResult['wordAttributions'] | undefined { return this.last?.wordAttributions; }
 
   /** The last result's predicted label. */
-  get predictedLabel(): string | undefined {
-    return this.last?.predictedLabel;
-  }
+  get predictedLabel(): string | undefined { return this.last?.predictedLabel; }
 
   /**
    * Explains `text` against each candidate label. Options apply to this call only.
    *
    * @throws InputError for no labels or a bad template; ModelError for a model without an entailment class.
    */
-  async explain(text: string, labels: string[], opts: ZeroShotExplainOptions = {}): Promise<ZeroShotResult> {
-    requireText(text);
+  async explain(text: string, labels: string[], options?: ZeroShotExplainOptions | null): Promise<ZeroShotResult> {
+    const opts = checkOptions(options, ZERO_SHOT_OPTION_KEYS);
+    this.text.requireWords(text);
     const candidates = checkLabels(labels);
-    checkCommon(opts);
     requireEvaluable('zero-shot-classification', opts);
-    requireOutputRank(this.text, 2, 'classification logits [batch, classes]', 'the zero-shot explainer');
+    requireHead(this.text, 'sequence', 'The zero-shot explainer');
     const entailment = entailmentIndex(this.text.labels);
     const nClasses = this.text.labels.length;
     const cut = resolveEmbeddingLayer(this.text, opts.embeddingType ?? 'word', EMBEDDING_TYPES, opts.onWarning);
     const compat = compatOf(opts);
     const template = opts.hypothesisTemplate ?? DEFAULT_HYPOTHESIS_TEMPLATE;
-    const hypotheses = candidates.map((l) => hypothesisFor(template, l));
+    const hypotheses = candidates.map((l) => formatHypothesis(template, l));
     const fit = (clean: boolean | undefined, hypothesis: string): TextInputs =>
       this.text.fitLength(text, opts.truncation, (t) => buildZeroShotInputs(this.text.tokenizer, t, hypothesis, { ...compat, ...(clean === undefined ? {} : { clean }) }), 'text and hypothesis');
 
