@@ -47,7 +47,8 @@ function serveConfig(): UserConfig {
     // file, so there is one ORT module (one env) in the page.
     optimizeDeps: {
       exclude: ['onnxruntime-web'],
-      entries: ['demo/index.html', 'test/browser/pages/*.html'],
+      // The explain worker's imports too: found late, they would make vite reload the page.
+      entries: ['demo/index.html', 'test/browser/pages/*.html', 'bench/page/*.html', 'src/worker/explain.worker.ts'],
     },
   };
 }
@@ -57,6 +58,8 @@ function cdnConfig(): UserConfig {
   const outDir = resolve(REPO, process.env.GRADSCOPE_CDN_OUT ?? 'dist/cdn');
   return {
     root: REPO,
+    // Relative: the worker's URL is resolved against gradscope.js itself, wherever it is hosted.
+    base: './',
     publicDir: false,
     plugins: [keepOrtWasmExternal, copyOrtFiles(REPO, outDir)],
     build: {
@@ -70,6 +73,14 @@ function cdnConfig(): UserConfig {
       // mode keeps ES output's whitespace (for consumers' tree-shaking); this file is served as
       // is, so minify it fully.
       rolldownOptions: { output: { codeSplitting: false, minify: true } },
+    },
+    // The explain worker (src/worker/explain.worker.ts) is its own bundle, emitted next to
+    // gradscope.js as explain.worker.js (the page finds it through import.meta.url). It holds ORT
+    // and transformers.js too, and finds the wasm from the wasmPaths the page sends it.
+    worker: {
+      format: 'es',
+      plugins: () => [keepOrtWasmExternal],
+      rolldownOptions: { output: { entryFileNames: '[name].js', codeSplitting: false, minify: true } },
     },
   };
 }

@@ -13,12 +13,13 @@
  *
  * @module
  */
-import * as ort from 'onnxruntime-web/webgpu';
+import { configureExplainWorker } from '../src/worker/client.js';
 
-// Before anything creates a session (wasmPaths is read at the first one). transformers.js
-// resets wasmPaths to a public CDN when imported; src/runtime/transformers.ts puts this
+// Before anything creates a session (wasmPaths is read at the first one). The explain worker
+// (emitted next to this file) and the main-thread runtime both apply it; transformers.js
+// resets wasmPaths to a public CDN when imported, and src/runtime/transformers.ts puts this
 // value back right after.
-ort.env.wasm.wasmPaths = new URL(/* @vite-ignore */ './', import.meta.url).href;
+configureExplainWorker({ wasmPaths: new URL(/* @vite-ignore */ './', import.meta.url).href });
 
 export * from '../src/index.js';
 export * from './index.js';

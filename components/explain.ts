@@ -7,6 +7,7 @@ import { live } from 'lit/directives/live.js';
 import { GradscopeError, InputError, isAbortError } from '../src/errors.js';
 import type { Device, ResolvedDevice } from '../src/runtime/ort.js';
 import type { ExplanationResult } from '../src/types.js';
+import type { ExplainRuntime, RuntimeProgress, RuntimeStage, WorkerCallOptions } from '../src/worker/client.js';
 import { type ExplainFieldSpec, type ExplainInputs, FIELD_ATTRIBUTES, missingFields, splitLabels, taskForm } from './explain-tasks.js';
 import { explainStyles } from './explain.styles.js';
 // A cycle (index.ts registers this element), safe because index.ts is the package's only
@@ -20,13 +21,20 @@ export type ExplainStatus = 'idle' | 'loading' | 'ready' | 'running' | 'done' | 
 
 /** Detail of `gradscope-progress`. */
 export interface ExplainProgressDetail {
-  /** `load`: downloading / loading the model; `explain`: the integration steps. */
+  /** `load`: downloading / loading the model; `explain`: an explanation (graphs, sessions, steps). */
   stage: 'load' | 'explain';
-  /** Rows (path points) integrated so far (`explain` only). */
+  /**
+   * What is happening: `download` (bytes of `file`), `build` (gradient graphs), `session`
+   * (onnxruntime sessions), `explain` (path points, chunk by chunk).
+   */
+  step: RuntimeStage;
+  /** `download`: the file being downloaded (URL path). */
+  file?: string;
+  /** Units done: bytes (`download`), sessions (`session`), rows / path points (`explain`). */
   done?: number;
-  /** Rows to integrate in all (`explain` only). */
+  /** Units in all (bytes, sessions, rows); absent when unknown. */
   total?: number;
-  /** 0..1, or null when unknown (loading reports only its start and end). */
+  /** 0..1, or null when unknown. */
   fraction: number | null;
 }
 
@@ -67,6 +75,22 @@ interface LoadedExplainer {
   device: ResolvedDevice;
 }
 
+/** Progress of a load as the element reports it (from the worker's or the in-process loader's). */
+function loadProgress(p: RuntimeProgress): ExplainProgressDetail {
+  const d: ExplainProgressDetail = { stage: 'load', step: p.stage, fraction: p.fraction };
+  if (p.file !== undefined) d.file = p.file;
+  if (p.loaded !== undefined) d.done = p.loaded;
+  if (typeof p.bytes === 'number') d.total = p.bytes;
+  return d;
+}
+
+function runProgress(p: RuntimeProgress): ExplainProgressDetail {
+  const d: ExplainProgressDetail = { stage: 'explain', step: p.stage, fraction: p.fraction };
+  if (p.done !== undefined) d.done = p.done;
+  if (p.total !== undefined) d.total = p.total;
+  return d;
+}
+
 /**
  * Loaded explainers of the page, shared by all elements: switching the device back and forth
  * (or two elements on one model) must not load and build the gradient graphs again.
@@ -78,34 +102,46 @@ export function isLocalModelPath(model: string): boolean {
   return model.startsWith('/') || model.startsWith('./') || model.startsWith('../');
 }
 
-async function loadExplainer(task: string, model: string, device: string, localOnly: boolean, dtype: string, onProgress: (fraction: number) => void): Promise<LoadedExplainer> {
+async function loadExplainer(task: string, model: string, device: string, localOnly: boolean, dtype: string, runtime: ExplainRuntime, onProgress: (p: RuntimeProgress) => void): Promise<LoadedExplainer> {
   // Lazy: importing the elements (e.g. for static pages of pre-computed results) must not
-  // pull in ONNX Runtime and transformers.js.
-  const [{ explainer }, ort, { configureTransformers }, { parseDtype }] = await Promise.all([
-    import('../src/explainers/factory.js'),
-    import('../src/runtime/ort.js'),
-    import('../src/runtime/transformers.js'),
-    import('../src/runtime/model-files.js'),
-  ]);
+  // pull in the runtime. The work itself runs in the library's worker (or in-process with
+  // runtime="main-thread").
+  const [ort, { workerExplainer }, { parseDtype }] = await Promise.all([import('../src/runtime/ort.js'), import('../src/worker/client.js'), import('../src/runtime/model-files.js')]);
   const assertDevice: (d: unknown) => asserts d is Device = ort.assertDevice;
   assertDevice(device);
-  // A local-only load switches remote models off globally in transformers.js: switch them
-  // back on for Hub ids.
-  if (!localOnly) await configureTransformers({ allowRemoteModels: true });
-  const resolved = await ort.resolveDevice(device);
-  const fn = await explainer(task as Parameters<typeof explainer>[0], model, {
-    device: resolved,
-    localOnly,
-    dtype: parseDtype(dtype),
-    onProgress: (_stage, fraction) => onProgress(fraction),
-  });
-  return { fn: fn as unknown as ExplainFn, device: resolved };
+  if (runtime === 'main-thread' && !localOnly) {
+    // A local-only load switches remote models off globally in transformers.js: switch them
+    // back on for Hub ids. (Each worker has its own transformers.js, set per load.)
+    const { configureTransformers } = await import('../src/runtime/transformers.js');
+    await configureTransformers({ allowRemoteModels: true });
+  }
+  const fn = await workerExplainer(task as Parameters<typeof workerExplainer>[0], model, { device, localOnly, dtype: parseDtype(dtype), runtime, onProgress });
+  return { fn: fn as unknown as ExplainFn, device: fn.device };
 }
 
 function errorInfo(err: unknown): { message: string; code: string } {
   if (err instanceof GradscopeError) return { message: err.message, code: err.code };
   if (err instanceof Error) return { message: err.message, code: 'unexpected' };
   return { message: String(err), code: 'unexpected' };
+}
+
+const percent = (f: number | null): string => (f === null ? '' : ` ${Math.floor(f * 100)}%`);
+
+/** The stage and percentage the element shows (plain text; Lit escapes it). */
+export function progressText(p: ExplainProgressDetail): string {
+  switch (p.step) {
+    case 'download': {
+      const file = p.file ? p.file.slice(p.file.lastIndexOf('/') + 1) : '';
+      if (!file) return 'Loading the model…';
+      return p.fraction !== null ? `Downloading ${file}:${percent(p.fraction)}` : `Downloading ${file}: ${Math.round((p.done ?? 0) / 1024)} kB`;
+    }
+    case 'build':
+      return 'Building the gradient graphs…';
+    case 'session':
+      return `Creating sessions${p.total ? ` (${p.done ?? 0} / ${p.total})` : '…'}`;
+    case 'explain':
+      return p.total ? `Integrating: ${p.done ?? 0} / ${p.total} path points,${percent(p.fraction)}` : 'Integrating…';
+  }
 }
 
 let ids = 0;
@@ -177,6 +213,7 @@ export class GradscopeExplain extends LitElement {
     algorithm: { type: String, reflect: true },
     evaluate: { type: Boolean, reflect: true },
     progressive: { type: Boolean, reflect: true },
+    runtime: { type: String, reflect: true },
     options: {
       attribute: 'options',
       converter: {
@@ -237,6 +274,12 @@ export class GradscopeExplain extends LitElement {
    * `progressive: { final: false, stage }` and fire `gradscope-intermediate`.
    */
   progressive = false;
+  /**
+   * `worker` (default): loading and explaining run in a worker the library owns, so the page
+   * never freezes. `main-thread`: everything runs on the page's thread (for pages whose
+   * Content-Security-Policy forbids workers).
+   */
+  runtime: ExplainRuntime = 'worker';
   /** Extra explain options of the task (`{"flipSign": true}`, `{"attributionType": "IG"}`, ...). */
   options: Record<string, unknown> | undefined;
   /** `light` or `dark` pins the colour scheme (also for the result). */
@@ -334,11 +377,15 @@ export class GradscopeExplain extends LitElement {
     if (changed.has('image') && this.image) this.setImageFile(undefined);
     // A result of another task or model would be misleading next to the new form.
     if ((changed.has('task') || changed.has('model')) && this._result !== undefined) this._clearResult();
-    if (['task', 'model', 'device', 'dtype', 'localOnly'].some((k) => changed.has(k))) this._startLoad();
+    if (['task', 'model', 'device', 'dtype', 'localOnly', 'runtime'].some((k) => changed.has(k))) this._startLoad();
   }
 
   private get _modelKey(): string {
-    return JSON.stringify([this.task, this.model, this.device, this.dtype, this._isLocalOnly]);
+    return JSON.stringify([this.task, this.model, this.device, this.dtype, this._isLocalOnly, this._runtime]);
+  }
+
+  private get _runtime(): ExplainRuntime {
+    return this.runtime === 'main-thread' ? 'main-thread' : 'worker';
   }
 
   private get _isLocalOnly(): boolean {
@@ -358,12 +405,11 @@ export class GradscopeExplain extends LitElement {
     this._status = 'loading';
     this._error = undefined;
     this._message = `Loading ${this.model}…`;
-    this._setProgress({ stage: 'load', fraction: null });
+    this._setProgress({ stage: 'load', step: 'download', fraction: null });
     let pending = loaded.get(key);
     if (!pending) {
-      pending = loadExplainer(this.task, this.model, this.device, this._isLocalOnly, this.dtype, (fraction) => {
-        // Loading reports only its start and end: show "busy" rather than a bar stuck at 0.
-        if (this._loadKey === key) this._setProgress({ stage: 'load', fraction: fraction > 0 ? fraction : null });
+      pending = loadExplainer(this.task, this.model, this.device, this._isLocalOnly, this.dtype, this._runtime, (p) => {
+        if (this._loadKey === key) this._setProgress(loadProgress(p));
       });
       loaded.set(key, pending);
       pending.catch(() => loaded.delete(key));
@@ -418,16 +464,16 @@ export class GradscopeExplain extends LitElement {
     this._status = 'running';
     this._error = undefined;
     this._message = `Explaining on ${ex.device}…`;
-    this._setProgress({ stage: 'explain', done: 0, total: 0, fraction: null });
+    this._setProgress({ stage: 'explain', step: 'build', fraction: null });
     const args = form.args(inputs);
-    const opts: Record<string, unknown> = {
+    const opts: Record<string, unknown> & WorkerCallOptions = {
       ...(this.options ?? {}),
       ...(this.nSteps === 'auto' || (typeof this.nSteps === 'number' && Number.isInteger(this.nSteps) && this.nSteps > 0) ? { nSteps: this.nSteps } : {}),
       ...(this.algorithm ? { algorithm: this.algorithm } : {}),
       ...(this.evaluate ? { evaluate: true } : {}),
       signal: controller.signal,
-      onProgress: (done: number, total: number) => {
-        if (this._controller === controller) this._setProgress({ stage: 'explain', done, total, fraction: total > 0 ? done / total : null });
+      onStatus: (p: RuntimeProgress) => {
+        if (this._controller === controller) this._setProgress(runProgress(p));
       },
     };
     const t0 = performance.now();
@@ -629,8 +675,8 @@ export class GradscopeExplain extends LitElement {
   private _renderProgress(): TemplateResult {
     const p = this._progress;
     const busy = this._status === 'loading' || this._status === 'running';
-    const label = p?.stage === 'load' ? 'Loading the model' : 'Integrating';
-    const text = p?.stage === 'explain' && p.total ? `${p.done ?? 0} / ${p.total} path points` : p?.stage === 'load' ? 'loading…' : '';
+    const label = p?.stage === 'load' ? 'Loading the model' : 'Explaining';
+    const text = p ? progressText(p) : '';
     return html`<div class="gs-progress" part="progress" ?hidden=${!busy || !p}>
       ${p && p.fraction !== null
         ? html`<progress id=${`${this._id}-progress`} max="1" .value=${p.fraction} aria-label=${label} aria-valuetext=${text}></progress>`

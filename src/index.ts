@@ -109,3 +109,7 @@ export { loadTokenizer, loadConfig, loadModelBytes, loadTransformers, loadAutoPr
 export type { LoadOptions, LoadModelBytesOptions, ModelBytes, TransformersSettings, TransformersModule, PreTrainedTokenizer, PretrainedConfig } from './runtime/transformers.js';
 export { resolveModelSource } from './runtime/model-source.js';
 export type { ModelSource } from './runtime/model-source.js';
+
+// --- In a web page: the explain worker ------------------------------------------------------
+export { workerExplainer, configureExplainWorker, clearModelCache } from './worker/client.js';
+export type { WorkerExplainerFn, WorkerExplainerInit, WorkerCallOptions, ExplainRuntime, RuntimeProgress, RuntimeStage, WorkerSettings } from './worker/client.js';

@@ -340,7 +340,7 @@ test.describe('CDN bundle', () => {
         expectSignsMatch('text-classification', readReference(REFERENCE['text-classification'] as string), r);
         expect(foreign, 'requests to other hosts').toEqual([]);
         expect(server.requests).toContain('/cdn/ort-wasm-simd-threaded.asyncify.wasm');
-        expect(server.requests.filter((p) => p.endsWith('.js') || p.endsWith('.mjs')).sort()).toEqual(['/cdn/gradscope.js', '/cdn/ort-wasm-simd-threaded.asyncify.mjs']);
+        expect(server.requests.filter((p) => p.endsWith('.js') || p.endsWith('.mjs')).sort()).toEqual(['/cdn/explain.worker.js', '/cdn/gradscope.js', '/cdn/ort-wasm-simd-threaded.asyncify.mjs']);
       } finally {
         await server.close();
       }
