@@ -18,6 +18,8 @@
  * WebGPU in this headless Chromium is SwiftShader (a CPU emulation, ~50x slower than wasm):
  * its case runs at 9 tokens with 10 steps and one timed run, and is labelled so.
  *
+ * With node-cpu, a last table compares the dtypes of distilbert-base (bench/dtypes.ts).
+ *
  * FLOPs are counted from the graphs (bench/flops.ts) in the parent, from the rows of every run
  * the last explanation made (recorded by the child), so GFLOP/s is what really ran.
  */
@@ -32,6 +34,7 @@ import { decodeModel } from '../src/onnx/model-io.js';
 import type { Device } from '../src/runtime/ort.js';
 import { importOrt } from '../src/runtime/ort.js';
 import { matmulPeak, runCase, type CaseResult, type CaseSpec } from './core.js';
+import { dtypeTable } from './dtypes.js';
 import { countFlops, linearFlops } from './flops.js';
 import { CACHE, ensureModel, ensureTokenModel, TOKEN_MODEL } from './weights.js';
 
@@ -449,6 +452,8 @@ async function main(): Promise<void> {
   const stamp = new Date().toISOString().slice(0, 16).replace('T', ' ');
   console.log(`\n## gradscope benchmark (${stamp} UTC, ${flags.runs} runs per case after a warm-up)\n`);
   console.log(tables(reports, flops, builds, blocking));
+  // Per dtype (fp32 / fp16 / q8 / q4 files of distilbert-base): download, load, memory, time.
+  if (flags.backends.includes('node-cpu') && !flags.quick) console.log(`\n${await dtypeTable(log, flags.runs)}`);
   if (flags.json) await writeFile(flags.json, JSON.stringify({ reports, builds, blocking, flops: Object.fromEntries(flops) }, null, 2));
 }
 

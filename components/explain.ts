@@ -102,11 +102,11 @@ export function isLocalModelPath(model: string): boolean {
   return model.startsWith('/') || model.startsWith('./') || model.startsWith('../');
 }
 
-async function loadExplainer(task: string, model: string, device: string, localOnly: boolean, runtime: ExplainRuntime, onProgress: (p: RuntimeProgress) => void): Promise<LoadedExplainer> {
+async function loadExplainer(task: string, model: string, device: string, localOnly: boolean, dtype: string, runtime: ExplainRuntime, onProgress: (p: RuntimeProgress) => void): Promise<LoadedExplainer> {
   // Lazy: importing the elements (e.g. for static pages of pre-computed results) must not
   // pull in the runtime. The work itself runs in the library's worker (or in-process with
   // runtime="main-thread").
-  const [ort, { workerExplainer }] = await Promise.all([import('../src/runtime/ort.js'), import('../src/worker/client.js')]);
+  const [ort, { workerExplainer }, { parseDtype }] = await Promise.all([import('../src/runtime/ort.js'), import('../src/worker/client.js'), import('../src/runtime/model-files.js')]);
   const assertDevice: (d: unknown) => asserts d is Device = ort.assertDevice;
   assertDevice(device);
   if (runtime === 'main-thread' && !localOnly) {
@@ -115,7 +115,7 @@ async function loadExplainer(task: string, model: string, device: string, localO
     const { configureTransformers } = await import('../src/runtime/transformers.js');
     await configureTransformers({ allowRemoteModels: true });
   }
-  const fn = await workerExplainer(task as Parameters<typeof workerExplainer>[0], model, { device, localOnly, runtime, onProgress });
+  const fn = await workerExplainer(task as Parameters<typeof workerExplainer>[0], model, { device, localOnly, dtype: parseDtype(dtype), runtime, onProgress });
   return { fn: fn as unknown as ExplainFn, device: fn.device };
 }
 
@@ -196,6 +196,7 @@ export class GradscopeExplain extends LitElement {
     task: { type: String, reflect: true },
     model: { type: String, reflect: true },
     device: { type: String, reflect: true },
+    dtype: { type: String, reflect: true },
     nSteps: {
       attribute: 'n-steps',
       converter: {
@@ -253,6 +254,12 @@ export class GradscopeExplain extends LitElement {
   model = '';
   /** `auto` (WebGPU when available, else wasm), `webgpu` or `wasm`. */
   device = 'auto';
+  /**
+   * Which ONNX file to load, with transformers.js's names: `fp32` (default, `model.onnx`),
+   * `fp16`, `q8` (`model_quantized.onnx`), `int8`, `uint8`, `q4`, `q4f16`, `bnb4`. Quantized and
+   * fp16 files are explained through their dequantized / float32 function.
+   */
+  dtype = 'fp32';
   /** Integration steps (default: the explainer's, 50), or `'auto'` (the count is chosen per input; see the result's `autoSteps`). */
   nSteps: number | 'auto' | undefined;
   /** Never touch the network, even for Hub ids (they must be under transformers.js's localModelPath). */
@@ -370,11 +377,11 @@ export class GradscopeExplain extends LitElement {
     if (changed.has('image') && this.image) this.setImageFile(undefined);
     // A result of another task or model would be misleading next to the new form.
     if ((changed.has('task') || changed.has('model')) && this._result !== undefined) this._clearResult();
-    if (['task', 'model', 'device', 'localOnly', 'runtime'].some((k) => changed.has(k))) this._startLoad();
+    if (['task', 'model', 'device', 'dtype', 'localOnly', 'runtime'].some((k) => changed.has(k))) this._startLoad();
   }
 
   private get _modelKey(): string {
-    return JSON.stringify([this.task, this.model, this.device, this._isLocalOnly, this._runtime]);
+    return JSON.stringify([this.task, this.model, this.device, this.dtype, this._isLocalOnly, this._runtime]);
   }
 
   private get _runtime(): ExplainRuntime {
@@ -401,7 +408,7 @@ export class GradscopeExplain extends LitElement {
     this._setProgress({ stage: 'load', step: 'download', fraction: null });
     let pending = loaded.get(key);
     if (!pending) {
-      pending = loadExplainer(this.task, this.model, this.device, this._isLocalOnly, this._runtime, (p) => {
+      pending = loadExplainer(this.task, this.model, this.device, this._isLocalOnly, this.dtype, this._runtime, (p) => {
         if (this._loadKey === key) this._setProgress(loadProgress(p));
       });
       loaded.set(key, pending);

@@ -1,6 +1,6 @@
 // The demo: every task on its bundled fixture model (offline), any Hub model when online, a
 // WebGPU / wasm switch and the time of each explanation. URL parameters preset it:
-// ?task=question-answering&device=wasm&steps=8 (or steps=auto)
+// ?task=question-answering&device=wasm&steps=8 (or steps=auto)&dtype=q8
 import '../components/index.js';
 import type { ExplainResultDetail, GradscopeExplain } from '../components/index.js';
 import { EXPLAINER_TASKS } from '../src/explainers/tasks.js';
@@ -26,6 +26,7 @@ const hubInput = $<HTMLInputElement>('#hub-model');
 const modelLine = $<HTMLElement>('#model-line');
 const lastTime = $<HTMLElement>('#last-time');
 const timings = $<HTMLTableSectionElement>('#timings tbody');
+const dtypeSelect = $<HTMLSelectElement>('#dtype');
 
 const params = new URLSearchParams(location.search);
 /** Tasks the factory knows: a task whose explainer has not landed shows disabled. */
@@ -156,6 +157,13 @@ async function start(): Promise<void> {
       if (r.checked) setDevice(r.value as DemoDevice);
     });
   }
+  // Which file of the model: a dtype the model lacks is reported by the element, naming those it has.
+  const dtype = params.get('dtype');
+  if (dtype && [...dtypeSelect.options].some((o) => o.value === dtype)) dtypeSelect.value = dtype;
+  explain.dtype = dtypeSelect.value;
+  dtypeSelect.addEventListener('change', () => {
+    explain.dtype = dtypeSelect.value;
+  });
   selectTask(current);
   document.body.dataset.ready = 'true';
 }

@@ -115,6 +115,13 @@ export interface TextWord {
 /** Fields every text result carries. */
 export interface TextResultBase {
   /**
+   * Only for quantized or fp16 files: which function attributions and delta describe.
+   * `'dequantized'`: the float network with the file's dequantized weights (activation
+   * quantization taken as the identity); `'float32'`: the fp16 network computed in float32.
+   * Predictions are always the file's own.
+   */
+  explained?: 'dequantized' | 'float32';
+  /**
    * The texts `words` refer to, as the caller passed them: `[text]`, `[text, textPair]`,
    * `[question, context]`; zero-shot: `[text]` (its hypothesis words refer to `hypotheses[label]`).
    */
@@ -231,6 +238,13 @@ export interface TokenClassificationResult extends TextResultBase {
 
 /** Result of the image-classification explainer. */
 export interface ImageClassificationResult {
+  /**
+   * Only for quantized or fp16 files: which function attributions and delta describe.
+   * `'dequantized'`: the float network with the file's dequantized weights (activation
+   * quantization taken as the identity); `'float32'`: the fp16 network computed in float32.
+   * Predictions are always the file's own.
+   */
+  explained?: 'dequantized' | 'float32';
   /** Attributions over `pixel_values`, shape [1, 3, H, W], row-major. */
   attributions: Float32Array;
   shape: [number, number, number, number];

@@ -14,6 +14,7 @@ import type { ImageClassificationResult } from '../types.js';
 import { IMAGE_SIGNS, visualizeImage, type ImageMethod, type ImageVizOptions } from '../viz/image.js';
 import type { ImageSign } from '../viz/image-normalize.js';
 import { encodePng } from '../viz/png.js';
+import type { ModelDtype } from '../runtime/model-files.js';
 import { writeOutput } from './output-path.js';
 
 /** Help text of the image flags. */
@@ -144,6 +145,7 @@ export interface ImageTaskInput {
   model: string;
   device: string;
   localOnly: boolean;
+  dtype?: ModelDtype | undefined;
   index?: number | undefined;
   className?: string | undefined;
   nSteps?: number | 'auto' | undefined;
@@ -166,7 +168,7 @@ export async function runImageTask(o: ImageTaskInput): Promise<{ result: ImageCl
   const img = o.image ?? parseImageCliOptions({});
   if (img.image === undefined || img.image === '') throw new InputError('--image is required for --task image-classification.', { code: 'missing-option' });
   await assertImageFile(img.image);
-  const ex = await ImageClassificationExplainer.fromPretrained(o.model, { device: o.device as Device, localOnly: o.localOnly });
+  const ex = await ImageClassificationExplainer.fromPretrained(o.model, { device: o.device as Device, localOnly: o.localOnly, ...(o.dtype ? { dtype: o.dtype } : {}) });
   const raw = await readImage(img.image);
   const opts: ImageExplainOptions = {};
   if (img.attributionType !== undefined) opts.attributionType = img.attributionType;

@@ -17,6 +17,7 @@ import { IMAGE_CLI_OPTIONS, IMAGE_USAGE, parseImageCliOptions } from './image-ta
 import { GENERATION_CLI_OPTIONS, GENERATION_USAGE, parseGenerationCliOptions } from './generation-task.js';
 import { assertWritableOutput, writeOutput } from './output-path.js';
 import { formatError } from './report.js';
+import { parseDtype } from '../runtime/model-files.js';
 
 const USAGE = `Usage: gradscope explain --task <task> --model <folder | hub id> [options]
 
@@ -38,6 +39,7 @@ Trust:        [--evaluate]  faithfulness beside the scores (comprehensiveness: h
 ${IMAGE_USAGE}
 ${GENERATION_USAGE}
 Runtime:      [--device auto|cpu|wasm|webgpu] [--local-only]
+              [--dtype fp32|fp16|q8|int8|uint8|q4|q4f16|bnb4]  (which onnx/model*.onnx; default fp32)
 Output:       [--format json|html] [--out FILE] [--debug (stack traces of errors)]
 `;
 
@@ -104,6 +106,7 @@ const CLI_OPTIONS = {
   truncation: { type: 'boolean' },
   device: { type: 'string' },
   'local-only': { type: 'boolean' },
+  dtype: { type: 'string' },
   format: { type: 'string' },
   out: { type: 'string' },
   labels: { type: 'string' },
@@ -179,6 +182,7 @@ function parse(argv: string[]): { command: string | undefined; help: boolean; op
     truncation: values.truncation ?? false,
     device: values.device ?? 'auto',
     localOnly: values['local-only'] ?? false,
+    dtype: parseDtype(values.dtype),
     format: values.format ?? 'json',
     out: values.out,
     labels: list(values.labels),

@@ -8,6 +8,7 @@ import { runImageTask, type ImageCliOptions } from './image-task.js';
 import { generationOptions, type GenerationCliOptions } from './generation-task.js';
 import type { ExplanationResult } from '../types.js';
 import { assertDevice } from '../runtime/ort.js';
+import type { ModelDtype } from '../runtime/model-files.js';
 import type { Explainer } from '../explainers/core/explainer.js';
 import { EXPLAINER_TASKS, findTask, type TaskEmbeddingType, type TaskInputName, type TaskSpec } from '../explainers/tasks.js';
 
@@ -33,6 +34,8 @@ export interface CliOptions {
   truncation: boolean;
   device: string;
   localOnly: boolean;
+  /** Weight format (`--dtype`); default fp32. */
+  dtype?: ModelDtype;
   format: string;
   out?: string | undefined;
   /** zero-shot-classification: candidate labels (`--labels a,b,c`). */
@@ -174,7 +177,7 @@ export async function runTask(o: CliOptions): Promise<TaskOutput> {
   const args = spec.inputs.map((name) => input(o, name, o.task));
   const options = { ...common(o, spec.compat), ...taskOptions(o, spec), ...embeddingType(o.embeddingType, spec) };
   const Cls = await spec.load();
-  const ex = await Cls.fromPretrained(o.model, { device: o.device, localOnly: o.localOnly });
+  const ex = await Cls.fromPretrained(o.model, { device: o.device, localOnly: o.localOnly, ...(o.dtype ? { dtype: o.dtype } : {}) });
   const explain = ex.explain.bind(ex) as (...a: unknown[]) => Promise<ExplanationResult>;
   return done(ex, await explain(...args, options));
 }

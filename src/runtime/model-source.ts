@@ -242,9 +242,35 @@ export async function readModelFile(source: ModelSource, file: string, hub: HubS
     }
   }
   if (options.localOnly) return undefined;
-  const revision = encodeURIComponent(options.revision ?? 'main');
-  const remote = join(join(hub.remoteHost, hub.remotePathTemplate.replaceAll('{model}', source.id).replaceAll('{revision}', revision)), file);
-  return fetchBytes(remote, file, options.signal);
+  return fetchBytes(hubFileUrl(source.id, file, hub, options.revision), file, options.signal);
+}
+
+function hubFileUrl(id: string, file: string, hub: HubSettings, revision = 'main'): string {
+  const rev = encodeURIComponent(revision);
+  return join(join(hub.remoteHost, hub.remotePathTemplate.replaceAll('{model}', id).replaceAll('{revision}', rev)), file);
+}
+
+async function headOk(url: string, signal?: AbortSignal): Promise<boolean> {
+  try {
+    const r = await fetch(url, { method: 'HEAD', ...(signal ? { signal } : {}) });
+    return r.ok && !((r.headers.get('content-type') ?? '').includes('text/html') && !url.endsWith('.html'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether a model file exists, without reading it (a stat in Node, a HEAD request
+ * elsewhere), looked up where {@link readModelFile} would read it.
+ */
+export async function modelFileExists(source: ModelSource, file: string, hub: HubSettings, options: ReadFileOptions = {}): Promise<boolean> {
+  if (source.kind === 'local' && isNode()) return exists((await nodePath()).join(source.location, file), 'file');
+  if (source.kind !== 'hub') return !(source.kind === 'url' && options.localOnly) && headOk(join(source.location, file), options.signal);
+  if (hub.allowLocalModels) {
+    const local = join(join(hub.localModelPath, source.id), file);
+    if (isNode() ? await exists(local, 'file') : await headOk(local, options.signal)) return true;
+  }
+  return !options.localOnly && headOk(hubFileUrl(source.id, file, hub, options.revision), options.signal);
 }
 
 /**

@@ -16,6 +16,7 @@
 import type { PreTrainedTokenizer, PretrainedConfig } from '@huggingface/transformers';
 import { InputError, ModelError, GradscopeError, throwIfAborted } from '../errors.js';
 import { assertOnnxModelBytes } from './model-file.js';
+import { availableDtypes, DTYPES, missingDtypeError, modelFileFor, parseDtype, type ModelDtype } from './model-files.js';
 import { assertLocalModel, assertLocalModelFiles, describeSource, readModelFile, resolveModelSource, type HubSettings, type ModelSource } from './model-source.js';
 import { importOrt } from './ort.js';
 import { isNode } from './platform.js';
@@ -40,8 +41,10 @@ export interface LoadOptions {
 
 /** Options of {@link loadModelBytes}. */
 export interface LoadModelBytesOptions extends LoadOptions {
-  /** File inside the model folder. Default `'onnx/model.onnx'`. */
+  /** File inside the model folder. Default: the file of `dtype` (`'onnx/model.onnx'` for fp32). */
   file?: string;
+  /** Weight format to load, with transformers.js's names and file mapping. Default `'fp32'`. */
+  dtype?: ModelDtype;
   /**
    * Load `<file>_data` as external data. Default: in Node, when that file exists next to a
    * local model; elsewhere no.
@@ -233,16 +236,25 @@ function basename(p: string): string {
  * Read a model's ONNX file (default `onnx/model.onnx`): from a local folder with `fs` in Node,
  * with `fetch` in the browser, or from the Hub (when remote models are allowed).
  *
- * @throws {InputError} (`code: 'model-not-found'`) when the file is missing.
+ * @throws {InputError} (`code: 'model-not-found'`) when the folder has no model file;
+ *   (`code: 'dtype-not-found'`) when the file of the requested dtype is missing (the message
+ *   lists the dtypes the model has).
  */
 export async function loadModelBytes(modelIdOrPath: string, options: LoadModelBytesOptions = {}): Promise<ModelBytes> {
   const { tf, source } = await prepare(modelIdOrPath, options);
   const hub = hubSettings(tf);
-  const file = options.file ?? 'onnx/model.onnx';
-  await assertLocalModel(source, [file], hub);
+  const dtype = parseDtype(options.dtype);
+  const file = options.file ?? modelFileFor(dtype);
   const read = { localOnly: options.localOnly === true || !tf.env.allowRemoteModels, ...(options.revision ? { revision: options.revision } : {}), ...(options.signal ? { signal: options.signal } : {}) };
+  // The wanted file first: in a browser each candidate is fetched until one exists.
+  await assertLocalModel(source, options.file === undefined ? [file, ...DTYPES.map((d) => modelFileFor(d)).filter((f) => f !== file)] : [file], hub);
   const model = await readModelFile(source, file, hub, read);
   throwIfAborted(options.signal);
+  if (!model && options.file === undefined) {
+    // Say which dtypes exist, so a q4-only repository is one flag away from working.
+    const available = await availableDtypes(source, hub, read);
+    if (available.length > 0) throw missingDtypeError(source, dtype, available);
+  }
   if (!model) {
     throw new InputError(
       `${describeSource(source)} has no ${file}${read.localOnly ? ' locally (remote loading is off)' : ''}. gradscope needs the model exported to ONNX (e.g. with optimum: optimum-cli export onnx --model <id> <folder>).`,

@@ -5,6 +5,7 @@
  * @module
  */
 import type { ResolvedDevice } from '../runtime/ort.js';
+import type { ModelDtype } from '../runtime/model-files.js';
 
 /** Stages of a worker's work, in the order a first explanation goes through them. */
 export type RuntimeStage = 'download' | 'build' | 'session' | 'explain';
@@ -56,6 +57,8 @@ export interface WireLoadOptions {
   localOnly?: boolean;
   externalData?: boolean;
   customLabels?: string[] | Record<number, string>;
+  /** transformers.js dtype of the ONNX file to load (`fp32`, `q8`, `q4`, ...). */
+  dtype?: ModelDtype;
 }
 
 /** Page -> worker. */

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { elementwiseRules } from '../../src/autodiff/rules/elementwise.js';
 import { Graph } from '../../src/onnx/ir.js';
 import { describeRuleChecks, ruleGradients, type GradCase, type InputSpec } from './helpers/gradcheck.js';
+import { erf } from './helpers/float64.js';
 
 const TOL = 1e-5;
 
@@ -30,17 +31,6 @@ function binary(op: string, a: Partial<InputSpec> = {}, b: Partial<InputSpec> = 
 
 function unary(op: string, x: Partial<InputSpec> = {}, dims = [2, 3, 4]): [string, GradCase] {
   return [`${op} [${dims.join(',')}]`, { op, inputs: [{ name: 'x', dims, ...x }] }];
-}
-
-/** erf in float64: its Maclaurin series, exact to ~1e-15 for |x| <= 3. */
-function erf(x: number): number {
-  let term = x;
-  let sum = x;
-  for (let n = 1; n < 80; n++) {
-    term *= (-x * x) / n;
-    sum += term / (2 * n + 1);
-  }
-  return (2 / Math.sqrt(Math.PI)) * sum;
 }
 
 const CASES: [string, GradCase][] = [

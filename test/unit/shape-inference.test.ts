@@ -161,6 +161,18 @@ describe('inferShapes on hand-built graphs', () => {
     expect(inferShapes(g2).types.get(c)?.shape).toEqual(['N', 8, 14, 14]);
   });
 
+  it('Einsum: explicit and implicit outputs, static dims other than 1 preferred, then symbols; ellipsis unknown', () => {
+    const g = graphWith(14, [{ name: 'q', shape: ['B', 2, 'T', 16] }, { name: 'k', shape: [1, 2, 'S', 16] }, { name: 'w', shape: [5, 16] }]);
+    const scores = g.op('Einsum', ['q', 'k'], { equation: 'bhqd,bhkd->bhqk' });
+    const proj = g.op('Einsum', ['q', 'w'], { equation: 'bhtd, ed' });
+    const ell = g.op('Einsum', ['q', 'k'], { equation: '...qd,...kd->...qk' });
+    const info = inferShapes(g);
+    expect(info.types.get(scores)?.shape).toEqual(['B', 2, 'T', 'S']);
+    // Implicit output: the letters used once, sorted (b, e, h, t).
+    expect(info.types.get(proj)?.shape).toEqual(['B', 5, 2, 'T']);
+    expect(info.types.get(ell)?.shape).toBeUndefined();
+  });
+
   it('leaves unknown ops without shape and reports them', () => {
     const g = graphWith(14, [{ name: 'x', shape: ['B', 4] }]);
     const [y] = g.add('FancyOp', ['x'], {}, 1, 'com.example');

@@ -4,12 +4,17 @@
  * per file, keyed by op type.
  */
 import type { VjpRule } from '../rule.js';
+import { activationRules } from './activation.js';
 import { convRules } from './conv.js';
+import { einsumRules } from './einsum.js';
 import { elementwiseRules } from './elementwise.js';
 import { matmulRules } from './matmul.js';
 import { normalizationRules } from './normalization.js';
+import { padModeRules } from './pad-modes.js';
 import { reduceRules } from './reduce.js';
+import { smoothReduceRules } from './reduce-smooth.js';
 import { shapeRules } from './shape.js';
+import { triangularRules } from './triangular.js';
 
 /** Backward rule per op type. */
 export const vjpRules: Record<string, VjpRule> = {
@@ -19,6 +24,12 @@ export const vjpRules: Record<string, VjpRule> = {
   ...normalizationRules,
   ...shapeRules,
   ...convRules,
+  ...activationRules,
+  ...smoothReduceRules,
+  ...einsumRules,
+  ...triangularRules,
+  // After shapeRules: handles reflect / edge and hands constant Pad back to shape.ts.
+  ...padModeRules,
 };
 
 /**

@@ -14,7 +14,7 @@ import { UnsupportedGradientError, dataInputRule, type VjpContext, type VjpRule 
 import { hasInput, maskToFloat, normAxes, reduce, reduceDynamic, scalar, sizeRatio, staticProduct, unsqueeze } from '../emit.js';
 
 /** Which axes a reduction node reduces. */
-type Axes =
+export type Axes =
   | { kind: 'all' }
   | { kind: 'noop' }
   | { kind: 'const'; axes: number[] }
@@ -26,7 +26,7 @@ function axesInputSince(op: string): number {
   return op === 'ReduceSum' ? 13 : 18;
 }
 
-function reducedAxes(ctx: VjpContext): Axes {
+export function reducedAxes(ctx: VjpContext): Axes {
   const { node, g } = ctx;
   const rank = ctx.rank(node.inputs[0]);
   if (g.opset >= axesInputSince(node.opType)) {
@@ -43,7 +43,7 @@ function reducedAxes(ctx: VjpContext): Axes {
 }
 
 /** Puts the reduced axes back as size-1 dims so `t` (shaped like Y) broadcasts against X. */
-function keepdimsForm(g: Graph, node: Node, t: string, axes: Axes): string {
+export function keepdimsForm(g: Graph, node: Node, t: string, axes: Axes): string {
   if (attrInt(node, 'keepdims', 1) !== 0) return t;
   // Reducing every axis without keepdims leaves a scalar, which broadcasts as it is.
   if (axes.kind === 'const') return unsqueeze(g, t, axes.axes);

@@ -392,8 +392,8 @@ const gatherElements = dataInputRule((ctx, gy) => {
 
 /**
  * Pad (constant mode): y = x with pads around it (negative pads crop), so dx = gy with the
- * pads removed (and cropped parts restored as zeros). Reflect/edge/wrap would need the
- * mirrored contributions folded back and are not supported.
+ * pads removed (and cropped parts restored as zeros). Reflect and edge are pad-modes.ts's,
+ * which hands constant Pads back here.
  */
 const pad: VjpRule = (ctx, [gy]) => {
   const { g, node } = ctx;

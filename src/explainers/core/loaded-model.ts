@@ -3,12 +3,16 @@
  * sessions built from it (the plain forward, baseline-activation graphs and IG graphs), each
  * built once per model and reused for every call.
  */
+import { UnsupportedOpError } from '../../autodiff/build.js';
 import { buildIntegratedGradientsGraph, type AttributionReduction, type IgGraph } from '../../autodiff/ig-graph.js';
+import { freeBatchAxis } from '../../autodiff/decompose/batch.js';
+import { decomposeModel, type ExplainedFunction } from '../../autodiff/decompose/index.js';
 import { findCut, findEmbeddingGathers, type CutKind, type CutPoint } from '../../autodiff/cut-points.js';
 import type { HeadSpec } from '../../autodiff/spec.js';
 import { subgraph } from '../../autodiff/surgery.js';
 import { InputError, ModelError } from '../../errors.js';
 import { decodeModel, encodeModel, type OnnxModel } from '../../onnx/model-io.js';
+import { dtypesWorthTrying, localDtypes, parseDtype, type ModelDtype } from '../../runtime/model-files.js';
 import { assertDevice, type Device } from '../../runtime/ort.js';
 import { createSession, type ExternalDataFile, type Session } from '../../runtime/session.js';
 import { isRobertaLike } from '../text/inputs.js';
@@ -27,6 +31,12 @@ export interface LoadModelOptions {
    * true in the browser for models whose weights are stored outside the graph.
    */
   externalData?: boolean;
+  /**
+   * Weight format to load, with transformers.js's names (`fp32`, `fp16`, `q8`, `int8`, `uint8`,
+   * `q4`, `q4f16`, `bnb4`). Default `'fp32'`. Quantized and fp16 files are explained through
+   * their dequantized / float32 function (see {@link LoadedModel.explained}).
+   */
+  dtype?: ModelDtype;
 }
 
 /**
@@ -72,6 +82,17 @@ export class LoadedModel {
     readonly onnx: OnnxModel,
     readonly externalData: ExternalDataFile[],
     readonly device: Device,
+    /**
+     * Which function attributions and deltas describe: the file's own (`'as-shipped'`), the
+     * float network with the file's dequantized weights (`'dequantized'`, quantized dtypes)
+     * or the fp16 network computed in float32 (`'float32'`). Predictions are always the
+     * file's own: {@link forward} runs it as shipped.
+     */
+    readonly explained: ExplainedFunction = 'as-shipped',
+    /** The shipped graph with its batch axis freed, when the file fixed it to 1. */
+    private readonly shippedFreed?: OnnxModel,
+    /** The loaded dtype and, where cheap to know, the dtypes the model has (for error hints). */
+    private readonly files: { dtype: ModelDtype; available: ModelDtype[] | undefined } = { dtype: 'fp32', available: undefined },
   ) {}
 
   /**
@@ -85,11 +106,17 @@ export class LoadedModel {
     if (opts.device !== undefined) assertDevice(opts.device);
     const lo = opts.localOnly === undefined ? {} : { localOnly: opts.localOnly };
     opts.onProgress?.('load', 0);
-    const bytesOpts = opts.externalData === undefined ? lo : { ...lo, externalData: opts.externalData };
+    const bytesOpts = { ...lo, ...(opts.externalData === undefined ? {} : { externalData: opts.externalData }), ...(opts.dtype === undefined ? {} : { dtype: opts.dtype }) };
     const [config, bytes] = await Promise.all([loadConfig(modelIdOrPath, lo), loadModelBytes(modelIdOrPath, bytesOpts)]);
     opts.onProgress?.('load', 1);
     checkConfig(config, modelIdOrPath);
-    return new LoadedModel(modelIdOrPath, config, decodeModel(bytes.model), bytes.externalData, opts.device ?? 'auto');
+    const decoded = decodeModel(bytes.model);
+    // A batch fixed to 1 at export is freed (exactly): every run feeds several rows.
+    const shipped = freeBatchAxis(decoded);
+    // Quantized / fp16 / fused patterns become standard float ops once, here (never per step).
+    const d = decomposeModel(shipped, { externalData: bytes.externalData });
+    const files = { dtype: parseDtype(opts.dtype), available: await localDtypes(bytes.source) };
+    return new LoadedModel(modelIdOrPath, config, d.model, bytes.externalData, opts.device ?? 'auto', d.explained, shipped === decoded ? undefined : shipped, files);
   }
 
   /** Model type from config.json (`bert`, `roberta`, ...). */
@@ -176,9 +203,18 @@ export class LoadedModel {
     return s;
   }
 
-  /** The model's own forward graph. */
+  /** The model's own forward graph, as shipped (quantized files run quantized): predictions. */
   forward(): Promise<Session> {
-    return this.session('forward', () => this.onnx.source);
+    return this.session('forward', () => this.shippedFreed ?? this.onnx.source);
+  }
+
+  /**
+   * The forward of the explained function (see {@link explained}): F(x) and F(x') for the
+   * convergence delta. The shipped forward when the two are the same.
+   */
+  explainedForward(): Promise<Session> {
+    if (this.explained === 'as-shipped') return this.forward();
+    return this.session('forward-explained', () => this.onnx);
   }
 
   /**
@@ -217,9 +253,16 @@ export class LoadedModel {
     const key = `${kind}|${JSON.stringify(head)}|${reduction}`;
     let gr = this.igGraphs.get(key);
     if (!gr) {
-      // autodiff's UnsupportedOpError is already a ModelError (code 'unsupported-op', with .ops): it passes through as is.
-      // A language model's logits and key/value caches are never read back from IG runs.
-      gr = buildIntegratedGradientsGraph(this.onnx, { cut: this.cut(kind).tensor, head, reduction, ...(head.kind === 'causal-lm' ? { keepModelOutputs: false } : {}) });
+      // autodiff's UnsupportedOpError is a ModelError (code 'unsupported-op', with .ops): it passes
+      // through as is, with the dtypes worth trying added to its message.
+      try {
+        // A language model's logits and key/value caches are never read back from IG runs.
+        gr = buildIntegratedGradientsGraph(this.onnx, { cut: this.cut(kind).tensor, head, reduction, ...(head.kind === 'causal-lm' ? { keepModelOutputs: false } : {}) });
+      } catch (cause) {
+        const others = cause instanceof UnsupportedOpError ? dtypesWorthTrying(this.files.dtype, this.files.available) : [];
+        if (cause instanceof UnsupportedOpError && others.length > 0) cause.message += ` Other files of this model may export these ops differently: dtypes worth trying: ${others.join(', ')}.`;
+        throw cause;
+      }
       this.igGraphs.set(key, gr);
     }
     return gr;
@@ -230,4 +273,15 @@ export class LoadedModel {
     const key = `ig-${kind}|${JSON.stringify(head)}|${reduction}`;
     return this.session(key, () => this.igGraph(kind, head, reduction).model);
   }
+}
+
+/**
+ * Records on a result which function it explains, when that is not the file's own (see
+ * {@link LoadedModel.explained}).
+ *
+ * @example
+ * markExplained(result, model); // result.explained === 'dequantized' for a q8 file
+ */
+export function markExplained(result: { explained?: 'dequantized' | 'float32' }, model: LoadedModel): void {
+  if (model.explained !== 'as-shipped') result.explained = model.explained;
 }

@@ -81,7 +81,7 @@ export const COMMON_OPTION_KEYS = [
 export const TEXT_OPTION_KEYS = [...COMMON_OPTION_KEYS, 'compat', 'truncation', 'embeddingType', 'onWarning'] as const;
 
 /** The option keys of every `fromPretrained` (and of `explainer(task, model, options)`). */
-export const LOAD_OPTION_KEYS = ['device', 'localOnly', 'onProgress', 'externalData', 'customLabels'] as const;
+export const LOAD_OPTION_KEYS = ['device', 'localOnly', 'onProgress', 'externalData', 'customLabels', 'dtype'] as const;
 
 const COMPAT_VALUES = ['transformers-interpret'] as const;
 

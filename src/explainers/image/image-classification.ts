@@ -28,6 +28,7 @@ import { checkCustomLabels, checkLabelCount, labelName, modelLabels, resolveTarg
 import { checkNoiseTunnel, IMAGE_LOAD_OPTION_KEYS, IMAGE_OPTION_KEYS, type ImageExplainerInit, type ImageExplainOptions, type ImageInput, type NoiseTunnelSettings } from './image-options.js';
 import { expectedShape, toPixelValues } from './pixel-values.js';
 import { IMAGE_RESIZES, loadImagePreprocessor, type ImagePreprocessor } from './preprocess.js';
+import { markExplained } from '../core/loaded-model.js';
 
 export type { ImageExplainerInit, ImageExplainOptions, ImageInput, PixelValuesInput } from './image-options.js';
 
@@ -192,7 +193,7 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
       attributions = await this.noiseTunnel(x, shape, nClasses, target, nt, opts);
     } else {
       // F(x) - F(x'): the explained logit at the input and at the all-zero baseline (captum's delta).
-      const fDiff = logits[target] - logits[nClasses + target];
+      const fDiff = await this.explainedLogitDiff(x, shape, logits, nClasses, target);
       const ig = await withSteps(opts, (n) => this.integrate(x, shape, nClasses, target, n ?? 50, opts), (a) => imageMeasure(a, fDiff));
       attributions = ig.result;
       auto = ig.autoSteps;
@@ -217,8 +218,23 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
     if (opts.evaluate === true) {
       result.faithfulness = await evaluateImageFaithfulness(this.model, x, result.shape, result.attributions, target, opts.signal ? { signal: opts.signal } : {});
     }
+    markExplained(result, this.model);
     this.last = result;
     return result;
+  }
+
+  /**
+   * F(x) - F(x') of the explained function: the shipped logits, or for a quantized / fp16
+   * file those of its dequantized / float32 function (see `LoadedModel.explained`).
+   */
+  private async explainedLogitDiff(x: Float32Array, shape: readonly number[], shipped: Float32Array, nClasses: number, target: number): Promise<number> {
+    if (this.model.explained === 'as-shipped') return shipped[target] - shipped[nClasses + target];
+    const fwd = await this.model.explainedForward();
+    const both = new Float32Array(2 * x.length);
+    both.set(x);
+    const out = await fwd.run({ pixel_values: fwd.tensor('float32', both, [2, shape[1], shape[2], shape[3]]) });
+    const logits = (await out[fwd.outputNames[0]].getData()) as Float32Array;
+    return logits[target] - logits[nClasses + target];
   }
 
   /** Logits at the input and at the zero baseline, one [2, C] run. */

@@ -11,6 +11,7 @@ import { sigmoid, oneHot } from '../core/math.js';
 import { textIntegratedGradientsSteps } from './text-steps.js';
 import { checkOptions, compatOf, integrationOptions, TEXT_OPTION_KEYS, type CommonExplainOptions } from '../core/options.js';
 import { TextExplainer } from './text-explainer.js';
+import { markExplained } from '../core/loaded-model.js';
 import { algorithmField, requireEvaluable } from '../core/evaluate.js';
 import { evaluateTextFaithfulness } from './text-faithfulness.js';
 import type { HeadSpec } from '../../autodiff/spec.js';
@@ -105,6 +106,7 @@ export class MultiLabelClassificationExplainer extends TextExplainer<MultiLabelR
       result.labelProbabilities[label] = sigmoid(logits[i]);
       result.deltas[label] = t.delta;
     });
+    markExplained(result, this.text.model);
     this.last = result;
     return result;
   }

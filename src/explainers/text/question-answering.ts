@@ -10,6 +10,7 @@ import { argmax, softmax } from '../core/math.js';
 import { textIntegratedGradientsSteps } from './text-steps.js';
 import { checkOptions, compatOf, integrationOptions, TEXT_OPTION_KEYS, type CommonExplainOptions } from '../core/options.js';
 import { TextExplainer } from './text-explainer.js';
+import { markExplained } from '../core/loaded-model.js';
 import { algorithmField, requireEvaluable } from '../core/evaluate.js';
 import { evaluateTextFaithfulness } from './text-faithfulness.js';
 
@@ -121,6 +122,7 @@ export class QuestionAnsweringExplainer extends TextExplainer<QuestionAnsweringR
       );
       result.faithfulness = { start: fs, end: fe };
     }
+    markExplained(result, this.text.model);
     this.last = result;
     return result;
   }

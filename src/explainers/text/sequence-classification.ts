@@ -15,6 +15,7 @@ import { textIntegratedGradientsSteps } from './text-steps.js';
 import { checkOptions, compatOf, integrationOptions, TEXT_OPTION_KEYS, type CommonExplainOptions } from '../core/options.js';
 import { checkLabelCount, labelName, resolveTarget } from '../core/target.js';
 import { TextExplainer } from './text-explainer.js';
+import { markExplained } from '../core/loaded-model.js';
 import { algorithmField, requireEvaluable } from '../core/evaluate.js';
 import { evaluateTextFaithfulness } from './text-faithfulness.js';
 
@@ -102,6 +103,7 @@ abstract class SequenceExplainerBase extends TextExplainer<SequenceClassificatio
       const [f] = await evaluateTextFaithfulness(this.text.model, rows, head, [{ mask: oneHot(nLabels, target), scores: t.tokenSums }], opts.signal ? { signal: opts.signal } : {});
       result.faithfulness = f;
     }
+    markExplained(result, this.text.model);
     this.last = result;
     return result;
   }

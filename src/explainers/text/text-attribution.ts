@@ -13,7 +13,7 @@ import { throwIfAborted } from '../../errors.js';
 import type { Session, Tensor } from '../../runtime/session.js';
 import { EXPOSED, type LoadedModel } from '../core/loaded-model.js';
 import { evaluateHead, type OutputArrays } from '../core/head-eval.js';
-import { defaultPositions } from './forward.js';
+import { defaultPositions, forwardOutputs } from './forward.js';
 import { rowsPerRun } from '../core/memory.js';
 
 /** The id rows of one explained input (all of length T). */
@@ -192,7 +192,12 @@ export async function textIntegratedGradients(model: LoadedModel, req: TextIgReq
     const fInput = ends.scalars[k];
     return { tokenSums, fInput, fBaseline: fBaselines[k], delta: total - (fInput - fBaselines[k]) };
   });
-  return { targets, outputsAtInput: firstRow(ends.outputs) };
+  // Outputs (predictions) are the file's own: a quantized file's, not its dequantized function's.
+  const outputsAtInput =
+    model.explained === 'as-shipped'
+      ? firstRow(ends.outputs)
+      : await forwardOutputs(model, { inputIds: rows.inputIds, attentionMask: rows.attentionMask, tokenTypeIds: rows.tokenTypeIds, positionIds: positions });
+  return { targets, outputsAtInput };
 }
 
 function firstRow(outputs: OutputArrays): OutputArrays {
@@ -221,7 +226,8 @@ export function oneRowShapes(inputs: readonly string[], T: number, rowShape: rea
 async function compatBaselineForward(model: LoadedModel, req: TextIgRequest): Promise<number[]> {
   const { rows } = req;
   const usePositions = model.acceptsPositionIds;
-  const fwd = usePositions ? await model.forwardWithIds() : await model.forward();
+  // F(x') of the explained function (forwardWithIds is built from it too).
+  const fwd = usePositions ? await model.forwardWithIds() : await model.explainedForward();
   const out = await fwd.run(
     idFeeds(fwd, {
       input_ids: [rows.refInputIds],

@@ -14,6 +14,7 @@ import { textIntegratedGradientsSteps } from './text-steps.js';
 import { checkOptions, compatOf, integrationOptions, TEXT_OPTION_KEYS, type CommonExplainOptions } from '../core/options.js';
 import { checkLabelCount, labelName } from '../core/target.js';
 import { TextExplainer } from './text-explainer.js';
+import { markExplained } from '../core/loaded-model.js';
 import { algorithmField, requireEvaluable } from '../core/evaluate.js';
 import { evaluateTextFaithfulness } from './text-faithfulness.js';
 
@@ -131,6 +132,7 @@ export class TokenClassificationExplainer extends TextExplainer<TokenClassificat
       });
     }
     Object.assign(result, algorithmField(opts));
+    markExplained(result, this.text.model);
     this.last = result;
     return result;
   }

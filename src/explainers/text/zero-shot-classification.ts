@@ -16,6 +16,7 @@ import { argmax, sigmoid, oneHot } from '../core/math.js';
 import { normalizedTokenSums, textIntegratedGradientsSteps } from './text-steps.js';
 import { checkOptions, compatOf, integrationOptions, TEXT_OPTION_KEYS, type CommonExplainOptions } from '../core/options.js';
 import { TextExplainer } from './text-explainer.js';
+import { markExplained } from '../core/loaded-model.js';
 import { algorithmField, requireEvaluable } from '../core/evaluate.js';
 import { evaluateTextFaithfulness } from './text-faithfulness.js';
 
@@ -179,6 +180,7 @@ export class ZeroShotClassificationExplainer extends TextExplainer<ZeroShotResul
     Object.assign(result, algorithmField(opts));
     const auto = mergeAutoSteps(autos);
     if (auto) result.autoSteps = auto;
+    markExplained(result, this.text.model);
     this.last = result;
     return result;
   }

@@ -13,6 +13,7 @@
  * Ops without a rule are listed in `ShapeInfo.unknownOps`; their outputs keep declared types.
  */
 import type { ShapeRule } from './context.js';
+import { einsumShapeRules } from './rules-einsum.js';
 import { elementwiseShapeRules } from './rules-elementwise.js';
 import { indexingShapeRules } from './rules-indexing.js';
 import { matmulConvShapeRules } from './rules-matmul-conv.js';
@@ -28,4 +29,6 @@ export const shapeRules: Readonly<Record<string, ShapeRule>> = {
   ...normalizationShapeRules,
   ...shapeShapeRules,
   ...indexingShapeRules,
+  // After matmulConvShapeRules, whose Einsum entry leaves the shape unknown.
+  ...einsumShapeRules,
 };

@@ -124,7 +124,7 @@ export const WEBGPU_OPS = new Set([
   'Add', 'Sub', 'Mul', 'Div', 'Neg', 'Pow', 'Sqrt', 'Exp', 'Log', 'Erf', 'Tanh', 'Sigmoid', 'Relu', 'Where',
   'Equal', 'Greater', 'Less', 'Cast', 'MatMul', 'Transpose', 'Reshape', 'Expand', 'ReduceSum', 'ReduceMean',
   'ReduceMax', 'Softmax', 'CumSum', 'Gather', 'GatherElements', 'ScatterElements', 'Concat', 'Slice', 'Pad', 'Tile',
-  'Unsqueeze', 'Squeeze', 'Identity', 'Shape',
+  'Unsqueeze', 'Squeeze', 'Identity', 'Shape', 'Einsum', 'Trilu',
 ]);
 
 /**
