@@ -7,7 +7,7 @@
  */
 import { InputError } from '../../../errors.js';
 import { requireEvaluable } from '../../core/evaluate.js';
-import { checkCommon, checkOptionKeys } from '../../core/options.js';
+import { checkCommon, checkOptionKeys, COMMON_OPTION_KEYS } from '../../core/options.js';
 import { withSteps } from '../../core/steps.js';
 import { TextExplainer } from '../text-explainer.js';
 import { requireText, TextModel } from '../text-model.js';
@@ -20,14 +20,8 @@ import { DEFAULT_MAX_NEW_TOKENS, type TextGenerationExplainOptions, type TextGen
 
 /** The option keys `explain()` takes; any other key is refused (`unknown-option`), naming these. */
 export const GENERATION_OPTION_KEYS = [
-  'nSteps',
-  'tolerance',
-  'internalBatchSize',
-  'method',
-  'signal',
-  'onProgress',
-  'evaluate',
-  'algorithm',
+  // Progressive refinement and SmoothGrad's knobs do not apply: generation explains with IG only.
+  ...COMMON_OPTION_KEYS.filter((k) => !['onRefine', 'smoothGradSamples', 'smoothGradNoise', 'seed'].includes(k)),
   'compat',
   'truncation',
   'maxNewTokens',
