@@ -4,7 +4,9 @@
  * steps and with 'auto'. Times, model runs and rows per run of the last explanation.
  */
 import { TextGenerationExplainer } from '../src/explainers/text/generation/explainer.js';
+import { CAUSAL_LM_HEAD } from '../src/explainers/text/generation/attribute.js';
 import type { Device } from '../src/runtime/ort.js';
+import { linearFlops } from './flops.js';
 
 /** One generation case. */
 export interface GenerationCaseSpec {
@@ -35,6 +37,8 @@ export interface GenerationCaseResult {
   chunkRows: number[];
   loadMs: number;
   warmupMs: number;
+  /** FLOPs of the gradient graph per row at this prompt + continuation length (from the graph's shapes). */
+  flopsPerRow: number;
 }
 
 /**
@@ -77,7 +81,12 @@ export async function runGenerationCase(spec: GenerationCaseSpec, device: Device
         autoTimes.push(performance.now() - s);
       }
     }
+    // Every row runs the whole sequence; FLOPs counted on the graph the explainer ran.
+    const L = (last?.promptIds.length ?? 0) + (last?.targetIds.length ?? 0);
+    const env = (b: number): Record<string, number> => ({ batch_size: b, sequence_length: L, past_sequence_length: 0, total_sequence_length: L, input_rows: 1, baseline_rows: 1, vocab_size: ex.vocabSize });
+    const flopsPerRow = linearFlops(ex.text.model.igGraph('word', CAUSAL_LM_HEAD, 'sum-last-axis').model.graph, env).perRow;
     return {
+      flopsPerRow,
       times,
       autoTimes,
       ...(auto?.autoSteps ? { autoNSteps: auto.autoSteps.nSteps, autoEvaluations: auto.autoSteps.evaluations } : {}),

@@ -54,11 +54,12 @@ async function main(): Promise<void> {
     const r = await runGenerationCase({ model: dir, tokens: 32, newTokens: 8, nSteps, runs, auto: flag('auto') !== '0', warmupSteps: 1 }, device);
     const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
     const rss = process.resourceUsage().maxRSS / 1024;
-    rows.push(`| ${backend} | ${r.promptTokens} + ${r.generated} | ${(med(r.times) / 1000).toFixed(1)} s | ${r.autoTimes.length ? `${(med(r.autoTimes) / 1000).toFixed(1)} s (${r.autoNSteps} nodes, ${r.autoEvaluations} evaluations)` : '-'} | ${rss.toFixed(0)} MiB | ${r.modelRuns.generation} / ${r.modelRuns.attribution} | ${r.chunkRows.join(', ')} |`);
+    const gflop = ((r.chunkRows.reduce((a, b) => a + b, 0) + 2 * r.generated) * r.flopsPerRow) / 1e9;
+    rows.push(`| ${backend} | ${r.promptTokens} + ${r.generated} | ${(med(r.times) / 1000).toFixed(1)} s | ${gflop.toFixed(0)} | ${(gflop / (med(r.times) / 1000)).toFixed(1)} | ${r.autoTimes.length ? `${(med(r.autoTimes) / 1000).toFixed(1)} s (${r.autoNSteps} nodes, ${r.autoEvaluations} evaluations)` : '-'} | ${rss.toFixed(0)} MiB | ${r.modelRuns.generation} / ${r.modelRuns.attribution} | ${r.chunkRows.join(', ')} |`);
     process.stderr.write(`${rows.at(-1)}\n`);
   }
   process.stdout.write(`\nGPT-2 ${size} skeleton (random weights), ${nSteps} steps, ${runs} timed run(s) each\n\n`);
-  process.stdout.write(`| backend | prompt + generated | ${nSteps} steps | 'auto' | peak RSS | model runs (gen / attr) | rows per run |\n| --- | --- | --- | --- | --- | --- | --- |\n`);
+  process.stdout.write(`| backend | prompt + generated | ${nSteps} steps | GFLOP/expl. | GFLOP/s | 'auto' | peak RSS | model runs (gen / attr) | rows per run |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n`);
   process.stdout.write(`${rows.join('\n')}\n`);
 }
 

@@ -129,6 +129,8 @@ function generationSpec(flags: Flags, backend: Backend): GenerationCaseSpec | un
 interface GenerationReport {
   spec: GenerationCaseSpec;
   result: GenerationCaseResult;
+  /** MatMul peak GFLOP/s right before and after the case (the better one). */
+  peakGflops: number;
   /** Bytes right after the case, and what was measured. */
   memory: { bytes: number | null; what: string };
 }
@@ -165,8 +167,10 @@ async function child(flags: Flags, backend: Backend): Promise<void> {
   let generation: GenerationReport | undefined;
   const gen = generationSpec(flags, backend);
   if (gen) {
+    const before = await matmulPeak(device);
     const result = await runGenerationCase(gen, device);
-    generation = { spec: gen, result, memory: { bytes: process.resourceUsage().maxRSS * 1024, what: 'process peak RSS after the case' } };
+    const after = await matmulPeak(device);
+    generation = { spec: gen, result, peakGflops: Math.max(before.gflops, after.gflops), memory: { bytes: process.resourceUsage().maxRSS * 1024, what: 'process peak RSS after the case' } };
     process.stderr.write(`  ${backend} gen: ${result.times.map((t) => t.toFixed(0)).join(', ')} ms; auto ${result.autoTimes.map((t) => t.toFixed(0)).join(', ')} ms\n`);
   }
   const results: (CaseResult & { peakGflops: number })[] = [];
@@ -276,8 +280,10 @@ async function chromium(flags: Flags, backends: Backend[], blocking: BlockingRep
       let generation: GenerationReport | undefined;
       const gen = generationSpec(flags, backend);
       if (gen) {
+        const before = await call('matmulPeak', device);
         const { jsHeapPeak, ...result } = await call('runGeneration', gen, device);
-        generation = { spec: gen, result, memory: { bytes: jsHeapPeak, what: 'JS heap high-water mark (excludes wasm and GPU memory)' } };
+        const after = await call('matmulPeak', device);
+        generation = { spec: gen, result, peakGflops: Math.max(before.gflops, after.gflops), memory: { bytes: jsHeapPeak, what: 'JS heap high-water mark (excludes wasm and GPU memory)' } };
         process.stderr.write(`  ${backend} gen: ${result.times.map((t) => t.toFixed(0)).join(', ')} ms\n`);
       }
       const results: (CaseResult & { peakGflops: number })[] = [];
@@ -408,15 +414,17 @@ function generationTable(reports: BackendReport[]): string[] {
   const lines = [
     "**Text generation** (32 prompt tokens, 8 greedy tokens, explained together; GPT-2-small-sized model with random weights, 124M parameters; chromium-webgpu (SwiftShader): 2 layers, 64 wide, 10 steps):",
     '',
-    "| backend | model | prompt + generated | steps | median ms | 'auto' median ms (nodes, evaluations per target) | peak memory | model runs (gen / attr) | rows per run |",
-    '|---|---|---|---:|---:|---|---|---|---|',
+    "| backend | model | prompt + generated | steps | median ms | GFLOP/expl. | GFLOP/s | MatMul peak GFLOP/s (around the case) | 'auto' median ms (nodes, evaluations per target) | peak memory | model runs (gen / attr) | rows per run |",
+    '|---|---|---|---:|---:|---:|---:|---:|---|---|---|---|',
   ];
   for (const rep of gens) {
     const g = rep.generation as GenerationReport;
     const r = g.result;
     const auto = r.autoTimes.length ? `${fmt(med(r.autoTimes))} (${String(r.autoNSteps)}, ${String(r.autoEvaluations)})` : '-';
     const model = g.spec.model.split('/').at(-1) ?? '';
-    lines.push(`| ${rep.backend} | ${model} | ${r.promptTokens} + ${r.generated} | ${g.spec.nSteps} | ${fmt(med(r.times))} | ${auto} | ${mib(g.memory.bytes)} (${g.memory.what}) | ${r.modelRuns.generation} / ${r.modelRuns.attribution} | ${r.chunkRows.join(', ')} |`);
+    // Integration rows plus the path-end run (2 rows per target); the greedy forward runs are not counted.
+    const gflop = ((r.chunkRows.reduce((a, b) => a + b, 0) + 2 * r.generated) * r.flopsPerRow) / 1e9;
+    lines.push(`| ${rep.backend} | ${model} | ${r.promptTokens} + ${r.generated} | ${g.spec.nSteps} | ${fmt(med(r.times))} | ${fmt(gflop)} | ${fmt(gflop / (med(r.times) / 1000), 1)} | ${fmt(g.peakGflops, 1)} | ${auto} | ${mib(g.memory.bytes)} (${g.memory.what}) | ${r.modelRuns.generation} / ${r.modelRuns.attribution} | ${r.chunkRows.join(', ')} |`);
   }
   lines.push('');
   return lines;
@@ -434,6 +442,11 @@ function tables(reports: BackendReport[], flops: Map<string, CaseFlops | undefin
     lines.push('|---|---:|---:|---:|---:|');
     for (const b of blocking) lines.push(`| ${b.runtime} | ${fmt(b.longestTaskMs)} | ${fmt(b.totalBlockingMs)} | ${b.longTasks} | ${fmt(b.wallMs)} |`);
     lines.push('');
+  }
+  if (reports.every((rep) => rep.results.length === 0)) {
+    // Only the generation case ran: its table, and each backend's threads and peak.
+    for (const rep of reports) lines.push(`${rep.backend}: threads ${rep.threads}; MatMul peak ${fmt(rep.peak.gflops, 1)} GFLOP/s`);
+    return lines.join('\n');
   }
   lines.push('| case | backend | median ms | runs | evals/s | GFLOP/expl. | GFLOP/s | MatMul peak GFLOP/s (around the case) | % of peak | vs original |');
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
