@@ -184,6 +184,7 @@ async function withDb<T>(fn: (db: IDBDatabase) => Promise<T>): Promise<T> {
 export class GraphStore {
   /** Keys already recorded as used (or saved) by this load: one write each. */
   private readonly used = new Set<string>();
+  private readonly writes: Promise<unknown>[] = [];
 
   private constructor(private readonly found: Map<string, CachedGraph>) {}
 
@@ -209,13 +210,13 @@ export class GraphStore {
     const hit = this.found.get(key);
     if (hit && !this.used.has(key)) {
       this.used.add(key);
-      withDb(async (db) => {
+      this.writes.push(withDb(async (db) => {
         const tx = db.transaction('info', 'readwrite');
         const store = tx.objectStore('info');
         const info = (await req(store.get(key))) as StoredGraphInfo | undefined;
         if (info) store.put({ ...info, usedAt: Date.now(), hits: info.hits + 1 });
         await done(tx);
-      }).catch(() => undefined);
+      }).catch(() => undefined));
     }
     return hit;
   }
@@ -226,7 +227,7 @@ export class GraphStore {
     const bytes = graph.bytes.slice();
     this.found.set(key, { bytes, meta: graph.meta });
     this.used.add(key);
-    withDb(async (db) => {
+    this.writes.push(withDb(async (db) => {
       const tx = db.transaction(['graphs', 'info'], 'readwrite');
       const graphs = tx.objectStore('graphs');
       const infos = tx.objectStore('info');
@@ -243,7 +244,15 @@ export class GraphStore {
       graphs.put({ key, bytes, meta: graph.meta } satisfies GraphRecord);
       infos.put({ key, size: bytes.byteLength, usedAt: Date.now(), hits: 0 } satisfies StoredGraphInfo);
       await done(tx);
-    }).catch(() => undefined);
+    }).catch(() => undefined));
+  }
+
+  /**
+   * Settles when this load's writes have (a worker may be ended right after a call, which
+   * would lose a write still in flight). Never rejects.
+   */
+  async settled(): Promise<void> {
+    await Promise.all(this.writes);
   }
 }
 

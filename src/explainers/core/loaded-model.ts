@@ -286,7 +286,7 @@ export class LoadedModel {
   /** Session of {@link igGraph}. */
   igSession(kind: CutKind, head: HeadSpec, reduction: AttributionReduction): Promise<Session> {
     const key = `ig-${kind}|${JSON.stringify(head)}|${reduction}`;
-    return this.session(key, () => {
+    const session = this.session(key, () => {
       const hit = this.storedGraph(kind, head, reduction);
       if (hit) return { bytes: hit.bytes, externalData: hit.meta.weightsPath === undefined ? [] : [{ path: hit.meta.weightsPath, data: this.onnx.source }] };
       const ig = this.igGraph(kind, head, reduction);
@@ -298,6 +298,9 @@ export class LoadedModel {
       }
       return enc;
     });
+    // Its store writes finish before the first run: a worker ended right after would lose them.
+    const store = this.stored?.store;
+    return store ? Promise.all([session, store.settled()]).then(([s]) => s) : session;
   }
 
   /** The IG graph stored by an earlier visit, if any. */
