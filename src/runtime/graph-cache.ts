@@ -10,7 +10,10 @@
  *
  * @module
  */
+import { MAX_FOLD } from '../onnx/fold.js';
 import type { ValueInfo } from '../onnx/ir.js';
+import type { OnnxModel } from '../onnx/model-io.js';
+import { sizeOf } from '../onnx/tensor.js';
 
 /**
  * The library version in every key: graphs built by another gradscope are never reused.
@@ -34,7 +37,7 @@ const IDB_TIMEOUT_MS = 3000;
 
 /** What a graph was built from: everything that changes its bytes. */
 export interface GraphKeyParts {
-  /** Hex SHA-256 of the model's file (see {@link hashModelFiles}). */
+  /** Hex SHA-256 identifying the model (see {@link modelDigest}). */
   modelHash: string;
   dtype: string;
   /** The explained function (`as-shipped`, `dequantized`, `float32`). */
@@ -289,22 +292,76 @@ export async function clearGraphCache(): Promise<boolean> {
   return had;
 }
 
+/** A byte range of a model file. */
+export interface Span {
+  offset: number;
+  length: number;
+}
+
 /**
- * The stored graphs of a model being loaded: `modelHash` is its file's digest (started before
- * decoding, so it runs alongside); `extra` are files whose bytes the graphs bake in (external
- * weights that a decomposition dequantized), digested too.
+ * The byte ranges of `model.source` holding the values of its big weights: initializers over
+ * {@link MAX_FOLD} elements, which neither constant folding nor any rule reads, so a built
+ * graph only points at them (by offset, as external data) and never holds their values.
+ */
+export function bigWeightSpans(model: OnnxModel): Span[] {
+  const src = model.source;
+  const spans: Span[] = [];
+  for (const t of model.graph.initializers.values()) {
+    const raw = t.proto?.rawData;
+    if (!raw || sizeOf(t.dims) <= MAX_FOLD || raw.buffer !== src.buffer) continue;
+    const offset = raw.byteOffset - src.byteOffset;
+    if (offset >= 0 && offset + raw.byteLength <= src.byteLength) spans.push({ offset, length: raw.byteLength });
+  }
+  return spans;
+}
+
+/**
+ * `bytes` with each span's contents replaced by its offset and length (16 bytes): what a
+ * digest must see when only the spans' places, not their values, decide the result.
  *
  * @example
- * const store = await openGraphStore(hashModelFiles(bytes), { dtype: 'fp32', explained: 'as-shipped' });
+ * withoutSpans(new Uint8Array([1, 2, 3, 4]), [{ offset: 1, length: 2 }]); // 1, <offset 1, length 2>, 4
  */
-export async function openGraphStore(modelHash: Promise<string | undefined>, p: { dtype: string; explained: string; extra?: readonly Uint8Array[] }): Promise<{ store: GraphStore; prefix: string } | undefined> {
-  let hash = await modelHash;
-  if (hash === undefined) return undefined;
-  if (p.extra && p.extra.length > 0) {
-    const more = await hashModelFiles(p.extra[0] ?? new Uint8Array(0), p.extra.slice(1));
-    if (more === undefined) return undefined;
-    hash = `${hash}+${more}`;
+export function withoutSpans(bytes: Uint8Array, spans: readonly Span[]): Uint8Array<ArrayBuffer> {
+  const parts: Uint8Array[] = [];
+  let at = 0;
+  for (const s of [...spans].sort((a, b) => a.offset - b.offset)) {
+    if (s.offset < at) continue; // overlapping views of the same bytes: the first covers them
+    parts.push(bytes.subarray(at, s.offset));
+    const rec = new DataView(new ArrayBuffer(16));
+    rec.setFloat64(0, s.offset, true);
+    rec.setFloat64(8, s.length, true);
+    parts.push(new Uint8Array(rec.buffer));
+    at = s.offset + s.length;
   }
+  parts.push(bytes.subarray(at));
+  return concat(parts);
+}
+
+/**
+ * The digest that keys a model's graphs. Graphs of the file as shipped only point at its big
+ * weights, so those are left out of the digest (hashing a 268 MB file takes 650 to 800 ms in
+ * Chromium, ten times the building it would save); decomposed graphs (quantized, fp16) hold
+ * weight values, so then the whole file and its external data (`weights`) are digested.
+ *
+ * @example
+ * const hash = await modelDigest(decodeModel(bytes)); // 64 hex digits, or undefined in Node
+ */
+export function modelDigest(model: OnnxModel, weights?: readonly Uint8Array[]): Promise<string | undefined> {
+  if (!hasIdb()) return Promise.resolve(undefined);
+  if (weights === undefined) return hashModelFiles(withoutSpans(model.source, bigWeightSpans(model)));
+  return hashModelFiles(model.source, weights);
+}
+
+/**
+ * The stored graphs of a model being loaded, under the key prefix of its digest.
+ *
+ * @example
+ * const stored = await openGraphStore(modelDigest(decoded), { dtype: 'fp32', explained: 'as-shipped' });
+ */
+export async function openGraphStore(digest: Promise<string | undefined>, p: { dtype: string; explained: string }): Promise<{ store: GraphStore; prefix: string } | undefined> {
+  const hash = await digest;
+  if (hash === undefined) return undefined;
   const prefix = graphKeyPrefix({ modelHash: hash, dtype: p.dtype, explained: p.explained });
   const store = await GraphStore.open(prefix);
   return store ? { store, prefix } : undefined;

@@ -12,7 +12,7 @@ import type { HeadSpec } from '../../autodiff/spec.js';
 import { subgraph } from '../../autodiff/surgery.js';
 import { InputError, ModelError } from '../../errors.js';
 import { decodeModel, encodeModel, type EncodedModel, type OnnxModel } from '../../onnx/model-io.js';
-import { graphKeyTail, hashModelFiles, openGraphStore, type CachedGraph, type GraphStore } from '../../runtime/graph-cache.js';
+import { graphKeyTail, modelDigest, openGraphStore, type CachedGraph, type GraphStore } from '../../runtime/graph-cache.js';
 import { dtypesWorthTrying, localDtypes, parseDtype, type ModelDtype } from '../../runtime/model-files.js';
 import { assertDevice, type Device } from '../../runtime/ort.js';
 import { createSession, type ExternalDataFile, type Session } from '../../runtime/session.js';
@@ -113,7 +113,6 @@ export class LoadedModel {
     const [config, bytes] = await Promise.all([loadConfig(modelIdOrPath, lo), loadModelBytes(modelIdOrPath, bytesOpts)]);
     opts.onProgress?.('load', 1);
     checkConfig(config, modelIdOrPath);
-    const hashing = hashModelFiles(bytes.model); // digested off this thread while it decodes
     const decoded = decodeModel(bytes.model);
     // A batch fixed to 1 at export is freed (exactly): every run feeds several rows.
     const shipped = freeBatchAxis(decoded);
@@ -121,9 +120,9 @@ export class LoadedModel {
     const d = decomposeModel(shipped, { externalData: bytes.externalData });
     const files = { dtype: parseDtype(opts.dtype), available: await localDtypes(bytes.source) };
     const m = new LoadedModel(modelIdOrPath, config, d.model, bytes.externalData, opts.device ?? 'auto', d.explained, shipped === decoded ? undefined : shipped, files);
-    // A decomposition bakes dequantized external weights into its graphs: those files count too.
-    const extra = d.explained === 'as-shipped' ? [] : bytes.externalData.map((f) => f.data);
-    m.stored = await openGraphStore(hashing, { dtype: files.dtype, explained: d.explained, extra });
+    // A decomposition may copy weight values into its graphs: then every weight byte is digested.
+    const digest = modelDigest(decoded, d.model === shipped ? undefined : bytes.externalData.map((f) => f.data));
+    m.stored = await openGraphStore(digest, { dtype: files.dtype, explained: d.explained });
     return m;
   }
 

@@ -6,10 +6,10 @@ import { expose } from './expose.js';
 
 export const api = {
   /** Loads a model in a fresh explainer and explains once: attributions and the time of each part. */
-  async visit(model: string, text: string, runtime: ExplainRuntime, nSteps: number): Promise<{ words: [string, number][]; loadMs: number; firstCallMs: number; stages: string[] }> {
+  async visit(model: string, text: string, runtime: ExplainRuntime, nSteps: number, externalData = false): Promise<{ words: [string, number][]; loadMs: number; firstCallMs: number; stages: string[] }> {
     const stages: string[] = [];
     const t0 = performance.now();
-    const explain = await workerExplainer('text-classification', model, { device: 'wasm', runtime, ...(model.startsWith('/') ? { localOnly: true } : {}) });
+    const explain = await workerExplainer('text-classification', model, { device: 'wasm', runtime, externalData, ...(model.startsWith('/') ? { localOnly: true } : {}) });
     const t1 = performance.now();
     const r = await explain(text, { nSteps, internalBatchSize: 4, compat: 'transformers-interpret', onStatus: (p) => stages.push(p.stage) });
     const t2 = performance.now();

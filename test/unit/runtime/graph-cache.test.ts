@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GRAPH_CACHE_MAX_BYTES, GRAPH_CACHE_VERSION, clearGraphCache, graphKey, graphKeyPrefix, graphKeyTail, hashModelFiles, planEviction, type GraphKeyParts, type StoredGraphInfo } from '../../../src/runtime/graph-cache.js';
+import { decodeModel } from '../../../src/onnx/model-io.js';
+import { GRAPH_CACHE_MAX_BYTES, GRAPH_CACHE_VERSION, bigWeightSpans, clearGraphCache, withoutSpans, graphKey, graphKeyPrefix, graphKeyTail, hashModelFiles, planEviction, type GraphKeyParts, type StoredGraphInfo } from '../../../src/runtime/graph-cache.js';
 
 const base: GraphKeyParts = { modelHash: 'ab'.repeat(32), dtype: 'fp32', explained: 'as-shipped', cut: 'word', head: { kind: 'classification', activation: 'softmax' }, reduction: 'sum-last-axis' };
 
@@ -52,6 +53,37 @@ describe('graph cache eviction', () => {
   it('a graph over the cap alone is not stored; one replacing itself does not count twice', () => {
     expect(planEviction([], GRAPH_CACHE_MAX_BYTES + 1, GRAPH_CACHE_MAX_BYTES)).toBeUndefined();
     expect(planEviction([e('a', 600, 1), e('b', 300, 2)], 600, 1000, 'a')).toEqual([]);
+  });
+});
+
+describe('what the digest sees', () => {
+  const file = new Uint8Array(readFileSync(new URL('../../fixtures/models/distilbert-sst2/onnx/model.onnx', import.meta.url)));
+
+  it('spans are replaced by their place: values inside them do not count, bytes outside do', () => {
+    const bytes = Uint8Array.from([1, 2, 3, 4, 5, 6]);
+    const cut = withoutSpans(bytes, [{ offset: 1, length: 2 }, { offset: 4, length: 1 }]);
+    expect(cut.length).toBe(6 - 3 + 2 * 16);
+    const changedInside = withoutSpans(Uint8Array.from([1, 9, 9, 4, 9, 6]), [{ offset: 1, length: 2 }, { offset: 4, length: 1 }]);
+    expect(changedInside).toEqual(cut);
+    expect(withoutSpans(Uint8Array.from([1, 2, 3, 7, 5, 6]), [{ offset: 1, length: 2 }, { offset: 4, length: 1 }])).not.toEqual(cut);
+    // The same bytes with a span elsewhere: a different model layout, a different digest input.
+    expect(withoutSpans(bytes, [{ offset: 2, length: 2 }, { offset: 4, length: 1 }])).not.toEqual(cut);
+  });
+
+  it('a model file: its big weights are left out, everything else is kept', () => {
+    const model = decodeModel(file);
+    const spans = bigWeightSpans(model);
+    expect(spans.length).toBeGreaterThan(0);
+    const inSpans = spans.reduce((n, s) => n + s.length, 0);
+    const cut = withoutSpans(file, spans);
+    expect(cut.length).toBe(file.length - inSpans + 16 * spans.length);
+    const first = spans[0];
+    const edited = file.slice();
+    edited[(first?.offset ?? 0) + 1] ^= 0xff; // a value of a big weight: the built graph only points at it
+    expect(withoutSpans(edited, bigWeightSpans(decodeModel(edited)))).toEqual(cut);
+    const structure = file.slice();
+    structure[3] ^= 0x01; // the file's header / structure
+    expect(withoutSpans(structure, spans)).not.toEqual(cut);
   });
 });
 
