@@ -4,29 +4,16 @@
  * gives the same attributions bit for bit; clearModelCache() empties both the model files'
  * Cache Storage and the stored graphs; a broken IndexedDB costs nothing but the building.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import { callPage, expect, openPage, test } from './helpers.js';
+import { standInHub } from './stand-in-hub.js';
 import type { api } from './pages/graph-cache.js';
 
 type Api = typeof api;
 const PAGE = 'graph-cache';
 const TEXT = 'I love you, I like you';
-const FIXTURES = resolve(import.meta.dirname, '../fixtures/models');
 /** A stand-in Hub id, answered from the fixture folder (Hub files are what Cache Storage keeps). */
 const HUB_ID = 'gradscope-test/distilbert-sst2';
-
-async function standInHub(page: Page, requests: string[]): Promise<void> {
-  await page.context().route('https://huggingface.co/**', (route) => {
-    const path = new URL(route.request().url()).pathname;
-    requests.push(path);
-    const m = /^\/gradscope-test\/([^/]+)\/resolve\/main\/(.+)$/.exec(path);
-    const file = m ? join(FIXTURES, m[1] ?? '', m[2] ?? '') : '';
-    if (!file || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
-    return route.fulfill({ status: 200, body: readFileSync(file), headers: { 'content-type': file.endsWith('.json') ? 'application/json' : 'application/octet-stream', 'access-control-allow-origin': '*' } });
-  });
-}
 
 async function reload(page: Page): Promise<void> {
   await page.reload();
