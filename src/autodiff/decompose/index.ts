@@ -6,7 +6,7 @@
  * One file per pattern family: `quantized.ts` (8-bit: dynamic MatMulInteger / ConvInteger,
  * integer embedding tables, DequantizeLinear), `nbits.ts` (4-bit MatMulNBits, MatMulBnb4),
  * `float16.ts` (fp16 upcast), `fused.ts` (com.microsoft fused GELUs and layer norms),
- * `rotary.ts` (RotaryEmbedding), `attention.ts` (MultiHeadAttention), `batch.ts` (a batch fixed to 1, applied by the loader).
+ * `rotary.ts` (RotaryEmbedding), `attention.ts` (MultiHeadAttention, Attention), `gqa.ts` (GroupQueryAttention), `batch.ts` (a batch fixed to 1, applied by the loader).
  *
  * @example
  * const { model, explained } = decomposeModel(decodeModel(bytes));
@@ -20,6 +20,7 @@ import { decomposeAttention } from './attention.js';
 import { DecomposeContext } from './context.js';
 import { upcastFloat16 } from './float16.js';
 import { decomposeFused } from './fused.js';
+import { decomposeGqa } from './gqa.js';
 import { decomposeNBits } from './nbits.js';
 import { decomposeQuantized } from './quantized.js';
 import { decomposeRotary } from './rotary.js';
@@ -68,6 +69,7 @@ export function decomposeModel(model: OnnxModel, opts: DecomposeOptions = {}): D
   decomposeFused(ctx);
   decomposeRotary(ctx);
   decomposeAttention(ctx);
+  decomposeGqa(ctx);
   const rewritten = Object.fromEntries(ctx.counts);
   if (ctx.counts.size === 0) return { model, explained: 'as-shipped', rewritten };
   g.nodes = g.nodes.filter((n) => !ctx.removed.has(n));
