@@ -58,7 +58,8 @@ const QUANTIZED = new Set(['MatMulInteger', 'ConvInteger', 'MatMulIntegerToFloat
  * Rewrites quantized, float16 and fused patterns into standard float32 ops.
  *
  * @throws {ModelError} (`code: 'unsupported-quantization'`) for a quantized pattern it does
- *   not recognise.
+ *   not recognise; (`code: 'unsupported-fused-op'`) for a fused com.microsoft op in a form it
+ *   cannot rewrite exactly (naming the node and what is unsupported).
  */
 export function decomposeModel(model: OnnxModel, opts: DecomposeOptions = {}): DecomposedModel {
   const g = cloneGraph(model.graph);
