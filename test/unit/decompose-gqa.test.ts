@@ -33,6 +33,10 @@ interface Gqa {
   rotary?: number;
   interleaved?: boolean;
   seqlens?: number[];
+  /** Explicit rotary position ids [B, S]. */
+  positions?: number[];
+  /** An additive attention bias of this shape. */
+  bias?: number[];
   attrs?: Record<string, AttrInput>;
 }
 
@@ -44,7 +48,7 @@ function build(k: Gqa): { m: OnnxModel; feeds: Record<string, ort.Tensor> } {
   g.opset = 17;
   const input = (name: string, t: ort.Tensor): string => {
     feeds[name] = t;
-    g.inputs.push({ name, dtype: t.type === 'int32' ? 'int32' : 'float32', shape: [...t.dims] });
+    g.inputs.push({ name, dtype: t.type === 'int32' ? 'int32' : t.type === 'int64' ? 'int64' : 'float32', shape: [...t.dims] });
     return name;
   };
   const q = input('q', x([B, S, k.packed ? (N + 2 * Nkv) * h : N * h]));
@@ -59,6 +63,11 @@ function build(k: Gqa): { m: OnnxModel; feeds: Record<string, ort.Tensor> } {
     const half = k.rotary / 2;
     const angles = Array.from({ length: 32 * half }, (_, i) => Math.floor(i / half) * 0.37 / (1 + (i % half)));
     inputs.push(g.constant(f32(Float32Array.from(angles, Math.cos), [32, half]), 'cos'), g.constant(f32(Float32Array.from(angles, Math.sin), [32, half]), 'sin'));
+  }
+  if (k.positions || k.bias) {
+    if (!k.rotary) inputs.push('', '');
+    inputs.push(k.positions ? input('pos', new ort.Tensor('int64', BigInt64Array.from(k.positions.map(BigInt)), [B, S])) : '');
+    if (k.bias) inputs.push(input('bias', x(k.bias)));
   }
   const outputs = ['y', 'present_k', 'present_v'];
   g.add('GroupQueryAttention', inputs, { num_heads: N, kv_num_heads: Nkv, do_rotary: k.rotary ? 1 : 0, rotary_interleaved: k.interleaved ? 1 : 0, ...k.attrs }, 3, 'com.microsoft');
@@ -84,6 +93,8 @@ const CASES: Gqa[] = [
   { name: 'partial rotary (16 of 32), N 2 / Nkv 1', B: 1, S: 3, P: 0, N: 2, Nkv: 1, h: 32, rotary: 16 },
   { name: 'past of length 3, S 2, N 4 / Nkv 2, rotary', B: 1, S: 2, P: 3, N: 4, Nkv: 2, h: 16, rotary: 16 },
   { name: 'one new token after a past of length 4, batch 2, N 2 / Nkv 1, rotary interleaved', B: 2, S: 1, P: 4, N: 2, Nkv: 1, h: 16, rotary: 16, interleaved: true },
+  { name: 'attention bias [B, N, S, T]', B: 2, S: 3, P: 0, N: 2, Nkv: 1, h: 8, bias: [2, 2, 3, 3] },
+  { name: 'attention bias [1, 1, S, T]', B: 2, S: 3, P: 0, N: 2, Nkv: 1, h: 8, bias: [1, 1, 3, 3] },
   { name: 'scale, softcap and local window 2', B: 1, S: 6, P: 0, N: 2, Nkv: 1, h: 8, attrs: { scale: 0.7, softcap: 2.5, local_window_size: 2 } },
 ];
 
@@ -115,6 +126,9 @@ describe('GroupQueryAttention decomposition agrees with ONNX Runtime', () => {
     m.graph.nodes[0].name = 'layers.0.attn';
     expect(() => decomposeModel(m)).toThrow(ModelError);
     expect(() => decomposeModel(m)).toThrow(/layers\.0\.attn.*smooth softmax/);
+    // ORT's CPU kernel ignores these position ids (a first prompt), other kernels may not.
+    const withIds = build({ name: '', B: 1, S: 3, P: 0, N: 2, Nkv: 1, h: 16, rotary: 16, positions: [0, 2, 4] }).m;
+    expect(() => decomposeModel(withIds)).toThrow(/position_ids/);
   });
 });
 

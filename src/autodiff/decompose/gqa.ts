@@ -4,7 +4,7 @@
  * optional past key / value [B, Nkv, P, h] (P may be 0) concatenated in front of the new keys
  * and values, which become present_key / present_value [B, Nkv, P + S, h]:
  *
- *   q, k = rotary(q, k) at positions P + i (or position_ids)        when do_rotary
+ *   q, k = rotary(q, k) at positions P + i                          when do_rotary
  *   K, V = repeat each of the Nkv heads N / Nkv times (query head n reads kv head n / (N / Nkv))
  *   s    = q K^T * scale (1 / sqrt(h) by default), softcap * tanh(s / softcap) when softcap > 0
  *   key j is visible to query i iff j <= P + i (causal), j <= seqlens_k[b] (padding) and,
@@ -13,7 +13,8 @@
  *
  * Assumed, as single-pass exports feed it: a non-empty past is unpadded (seqlens_k[b] =
  * P + S - 1) and total_sequence_length = P + S (no shared past / present buffer). Smooth
- * softmax, head sinks, a QK output and other extra outputs are refused with a typed error.
+ * softmax, head sinks, position_ids, a QK output and other extra outputs are refused with a
+ * typed error naming the node.
  */
 import { attrFloat, attrInt, type Node } from '../../onnx/ir.js';
 import { unsupportedForm, type DecomposeContext } from './context.js';
@@ -33,6 +34,9 @@ function rewriteGqa(ctx: DecomposeContext, n: Node): void {
   if (attrInt(n, 'smooth_softmax', 0) !== 0 || headSink || attrInt(n, 'qk_output', 0) !== 0 || n.outputs.slice(3).some(Boolean)) {
     throw unsupportedForm(n, 'smooth softmax, head sinks or a QK output');
   }
+  // onnxruntime's kernels disagree on position_ids (its CPU kernel ignored them on a first
+  // prompt in our checks), so there is no one function to rewrite.
+  if (positionIds) throw unsupportedForm(n, 'a position_ids input (onnxruntime applies it differently per execution provider)');
   if (N <= 0 || Nkv <= 0 || N % Nkv !== 0) throw unsupportedForm(n, `num_heads (${N}) must be a positive multiple of kv_num_heads (${Nkv})`);
   if (!seqlensK) throw unsupportedForm(n, 'seqlens_k is missing');
   if (Boolean(key) !== Boolean(value) || Boolean(pastKey) !== Boolean(pastValue)) throw unsupportedForm(n, 'key without value, or past_key without past_value');
@@ -66,9 +70,8 @@ function rewriteGqa(ctx: DecomposeContext, n: Node): void {
     if (!cosCache || !sinCache) throw unsupportedForm(n, 'do_rotary without cos / sin caches');
     const half = ctx.shape(cosCache)?.[1];
     if (typeof half !== 'number' || 2 * half > h) throw unsupportedForm(n, 'a cos cache of unknown width, or wider than the head');
-    const ids = positionIds || qpos;
-    // cos / sin [S, 1, half] or [B, S, 1, half]: broadcast over the heads.
-    const angle = (c: string): string => op('Unsqueeze', [op('Gather', [c, ids], { axis: 0 }), i64([-2])]);
+    // cos / sin [S, 1, half]: broadcast over the batch and the heads.
+    const angle = (c: string): string => op('Unsqueeze', [op('Gather', [c, qpos], { axis: 0 }), i64([-2])]);
     const cos = angle(cosCache);
     const sin = angle(sinCache);
     const rotate = (x: string, heads: number): string => {
