@@ -261,7 +261,8 @@ export class LoadedModel {
       // autodiff's UnsupportedOpError is a ModelError (code 'unsupported-op', with .ops): it passes
       // through as is, with the dtypes worth trying added to its message.
       try {
-        gr = buildIntegratedGradientsGraph(this.onnx, { cut: this.cut(kind).tensor, head, reduction });
+        // A language model's logits and key/value caches are never read back from IG runs.
+        gr = buildIntegratedGradientsGraph(this.onnx, { cut: this.cut(kind).tensor, head, reduction, ...(head.kind === 'causal-lm' ? { keepModelOutputs: false } : {}) });
       } catch (cause) {
         const others = cause instanceof UnsupportedOpError ? dtypesWorthTrying(this.files.dtype, this.files.available) : [];
         if (cause instanceof UnsupportedOpError && others.length > 0) cause.message += ` Other files of this model may export these ops differently: dtypes worth trying: ${others.join(', ')}.`;
