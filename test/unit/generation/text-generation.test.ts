@@ -85,6 +85,9 @@ for (const model of ['gpt2-tiny', 'llama-tiny']) {
       expect(await codeOf(ex.explain('Hi', { maxNewTokens: MAX_NEW_TOKENS_CAP + 1 }))).toBe('bad-max-new-tokens');
       expect(await codeOf(ex.explain('Hi', { target: '' }))).toBe('empty-target');
       expect(await codeOf(ex.explain('Hi', { baseline: -1 }))).toBe('bad-baseline');
+      expect(await codeOf(ex.explain('Hi', { maxNewToken: 3 } as never))).toBe('unknown-option');
+      expect(await codeOf(ex.explain('Hi', { evaluate: true } as never))).toBe('evaluate-unsupported');
+      expect(await codeOf(ex.explain('Hi', { algorithm: 'saliency' } as never))).toBe('algorithm-unsupported');
       const long = 'a b '.repeat(200);
       expect(await codeOf(ex.explain(long, { target: ' c' }))).toBe('input-too-long');
       const cut = await ex.explain(long, { target: ' c', truncation: true, nSteps: 2 });

@@ -6,7 +6,8 @@
  * @module
  */
 import { InputError } from '../../../errors.js';
-import { checkCommon } from '../../core/options.js';
+import { requireEvaluable } from '../../core/evaluate.js';
+import { checkCommon, checkOptionKeys } from '../../core/options.js';
 import { withSteps } from '../../core/steps.js';
 import { TextExplainer } from '../text-explainer.js';
 import { requireText, TextModel } from '../text-model.js';
@@ -16,6 +17,23 @@ import { checkBaseline, checkCompat, checkMaxNewTokens, checkTarget, requireCaus
 import { greedyGenerate } from './greedy.js';
 import { kvLayout, type KvLayout, type LmConfig } from './lm-feeds.js';
 import { DEFAULT_MAX_NEW_TOKENS, type TextGenerationExplainOptions, type TextGenerationResult } from './types.js';
+
+/** The option keys `explain()` takes; any other key is refused (`unknown-option`), naming these. */
+export const GENERATION_OPTION_KEYS = [
+  'nSteps',
+  'tolerance',
+  'internalBatchSize',
+  'method',
+  'signal',
+  'onProgress',
+  'evaluate',
+  'algorithm',
+  'compat',
+  'truncation',
+  'maxNewTokens',
+  'target',
+  'baseline',
+] as const;
 
 interface CausalLmConfig extends LmConfig {
   architectures?: string[];
@@ -76,8 +94,14 @@ export class TextGenerationExplainer extends TextExplainer<TextGenerationResult>
    * @example
    * const r = await ex.explain('Berlin is a city in', { target: ' Germany', compat: 'captum' });
    */
-  async explain(prompt: string, opts: TextGenerationExplainOptions = {}): Promise<TextGenerationResult> {
+  async explain(prompt: string, options: TextGenerationExplainOptions | null = {}): Promise<TextGenerationResult> {
+    const opts = checkOptionKeys(options, GENERATION_OPTION_KEYS);
     requireText(prompt, 'prompt');
+    requireEvaluable('text-generation', opts as { evaluate?: boolean });
+    const algorithm = (opts as { algorithm?: unknown }).algorithm;
+    if (algorithm !== undefined && algorithm !== 'integrated-gradients') {
+      throw new InputError(`algorithm ${JSON.stringify(algorithm)} is not available for text generation yet; it explains with integrated-gradients. Drop the algorithm option.`, { code: 'algorithm-unsupported' });
+    }
     checkCompat(opts);
     checkMaxNewTokens(opts.maxNewTokens);
     checkTarget(opts.target);
