@@ -19,6 +19,7 @@
 import type { ExplanationResult } from '../src/types.js';
 import { type ResultTag, type ResultView, detectResultKind, viewTag } from '../src/viz/result-kind.js';
 import { GradscopeExplain } from './explain.js';
+import { GradscopeGeneration } from './generation.js';
 import { GradscopeFaithfulness } from './faithfulness.js';
 import { GradscopeImage } from './image.js';
 import { GradscopeLabels } from './labels-view.js';
@@ -30,6 +31,7 @@ import { GradscopeTokens } from './tokens.js';
 
 export { GradscopeImage, type ImageOptionsDetail, type ImageRenderDetail } from './image.js';
 export { GradscopeTable } from './table.js';
+export { GradscopeGeneration, type TargetSelectDetail } from './generation.js';
 export { GradscopeFaithfulness } from './faithfulness.js';
 export { markProgressive, refinedResult } from './progressive.js';
 export { GradscopeTokens, type Granularity, type TokenFocusDetail, tokenAriaLabel } from './tokens.js';
@@ -48,6 +50,7 @@ export const GRADSCOPE_ELEMENTS = {
   'gradscope-table': GradscopeTable,
   'gradscope-image': GradscopeImage,
   'gradscope-explain': GradscopeExplain,
+  'gradscope-generation': GradscopeGeneration,
   'gradscope-faithfulness': GradscopeFaithfulness,
   'gradscope-sequence': GradscopeSequence,
   'gradscope-labels': GradscopeLabels,

@@ -29,6 +29,8 @@ function cliArgs(t: DemoTask): string[] {
   }
   if (t.options?.flipSign === true) args.push('--flip-sign');
   if (typeof t.options?.attributionType === 'string') args.push('--attribution-type', t.options.attributionType);
+  if (typeof t.options?.maxNewTokens === 'number') args.push('--max-new-tokens', String(t.options.maxNewTokens));
+  if (typeof t.options?.compat === 'string') args.push('--compat', t.options.compat);
   return args;
 }
 

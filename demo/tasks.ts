@@ -84,4 +84,12 @@ export const DEMO_TASKS: readonly DemoTask[] = [
     options: { attributionType: 'IG' },
     hubExample: 'Xenova/vit-base-patch16-224',
   },
+  {
+    task: 'text-generation',
+    fixture: 'gpt2-tiny',
+    // The captum reference case (generate_5): five greedy tokens, compared in the browser tests.
+    inputs: { text: 'The movie was great because' },
+    options: { maxNewTokens: 5, compat: 'captum' },
+    hubExample: 'Xenova/gpt2',
+  },
 ];

@@ -27,6 +27,7 @@ export type {
   QuestionAnsweringExplainerFn,
   TokenClassificationExplainerFn,
   ImageClassificationExplainerFn,
+  TextGenerationExplainerFn,
 } from './explainers/factory.js';
 export { TASK_REGISTRY, EXPLAINER_TASKS, findTask, taskTitle } from './explainers/tasks.js';
 export type {
@@ -64,6 +65,9 @@ export { QuestionAnsweringExplainer } from './explainers/text/question-answering
 export type { QuestionAnsweringExplainOptions } from './explainers/text/question-answering.js';
 export { TokenClassificationExplainer } from './explainers/text/token-classification.js';
 export type { TokenClassificationExplainOptions } from './explainers/text/token-classification.js';
+export { TextGenerationExplainer } from './explainers/text/generation/explainer.js';
+export { MAX_NEW_TOKENS_CAP, DEFAULT_MAX_NEW_TOKENS } from './explainers/text/generation/types.js';
+export type { TextGenerationExplainOptions } from './explainers/text/generation/types.js';
 
 // --- Explainers: image (preprocessing and the Pillow-exact resize live beside it) ----------
 export { ImageClassificationExplainer } from './explainers/image/image-classification.js';

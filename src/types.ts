@@ -18,7 +18,8 @@ export type Task =
   | 'zero-shot-classification'
   | 'question-answering'
   | 'token-classification'
-  | 'image-classification';
+  | 'image-classification'
+  | 'text-generation';
 
 /**
  * How `nSteps: 'auto'` chose the count (present only with `'auto'`).
@@ -279,4 +280,8 @@ export type ExplanationResult =
   | ZeroShotResult
   | QuestionAnsweringResult
   | TokenClassificationResult
-  | ImageClassificationResult;
+  | ImageClassificationResult
+  | TextGenerationResult;
+
+export type { TextGenerationResult, ModelRuns } from './explainers/text/generation/types.js';
+import type { TextGenerationResult } from './explainers/text/generation/types.js';

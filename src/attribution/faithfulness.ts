@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { InputError } from '../errors.js';
 import type { ImageFaithfulnessInfo, TextFaithfulnessInfo } from '../types.js';
 
 /** The fractions of the explained tokens tried as rationale sizes. */
@@ -122,7 +123,7 @@ export function aopc(values: readonly number[], empty: number): number {
  * ```
  */
 export function kendallTauB(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  if (x.length !== y.length) throw new RangeError(`kendallTauB needs equal lengths, got ${x.length} and ${y.length}`);
+  if (x.length !== y.length) throw new InputError(`kendallTauB needs two lists of equal length, got ${x.length} and ${y.length}.`, { code: 'length-mismatch' });
   const n = x.length;
   let concordant = 0;
   let discordant = 0;
@@ -170,7 +171,7 @@ export interface TextEvaluationPlan {
  * ```
  */
 export function planTextEvaluation(scores: ArrayLike<number>, special: readonly boolean[]): TextEvaluationPlan {
-  if (scores.length !== special.length) throw new RangeError(`scores (${scores.length}) and special (${special.length}) differ in length`);
+  if (scores.length !== special.length) throw new InputError(`scores (${scores.length}) and special (${special.length}) must have one entry per token.`, { code: 'length-mismatch' });
   const explained: number[] = [];
   special.forEach((s, i) => {
     if (!s) explained.push(i);

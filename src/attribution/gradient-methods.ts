@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { InputError } from '../errors.js';
+import { InputError, InternalError } from '../errors.js';
 import type { AlgorithmName } from '../types.js';
 import { gaussian } from './noise-tunnel.js';
 
@@ -108,7 +108,7 @@ export interface GradientPlan {
 export function gradientPlan(choice: AlgorithmChoice, x: Float32Array): GradientPlan {
   const n = x.length;
   const single = (input: Float32Array, baseline: Float32Array): GradientPlan['rowsOf'] => (start, end) => {
-    if (start !== 0 || end !== 1) throw new RangeError(`this plan has one row, asked for ${start}..${end}`);
+    if (start !== 0 || end !== 1) throw new InternalError(`this plan has one row, asked for ${start}..${end}`);
     return { input, baseline };
   };
   switch (choice.algorithm) {
@@ -131,7 +131,7 @@ export function gradientPlan(choice: AlgorithmChoice, x: Float32Array): Gradient
       const weights = new Float32Array(S + 1).fill(1 / S);
       weights[S] = 0;
       const rowsOf = (start: number, end: number): { input: Float32Array; baseline: Float32Array } => {
-        if (start !== next || end > S + 1 || end <= start) throw new RangeError(`smoothgrad rows must be asked in order: expected ${next}.., got ${start}..${end}`);
+        if (start !== next || end > S + 1 || end <= start) throw new InternalError(`smoothgrad rows must be asked in order: expected ${next}.., got ${start}..${end}`);
         next = end;
         const baseline = new Float32Array((end - start) * n);
         const input = new Float32Array((end - start) * n);
@@ -148,7 +148,7 @@ export function gradientPlan(choice: AlgorithmChoice, x: Float32Array): Gradient
       return { reduction: 'sum-last-axis', rows: S + 1, alphas: new Float32Array(S + 1), weights, inputRow: S, rowsOf };
     }
     case 'integrated-gradients':
-      throw new RangeError('integrated gradients integrates a path; use integratedGradients()');
+      throw new InternalError('integrated gradients integrates a path; use integratedGradients()');
   }
 }
 

@@ -7,6 +7,7 @@ import { GradscopeError, InternalError, ModelError } from '../errors.js';
 import { Graph, type Dim, type Node, type TensorType, type ValueInfo } from '../onnx/ir.js';
 import type { OnnxModel } from '../onnx/model-io.js';
 import { foldConstants } from '../onnx/fold.js';
+import { foldIfs } from '../onnx/fold-if.js';
 import { inferShapes, type ShapeInfo } from '../onnx/shape/infer.js';
 import { isFloat, readNumbers, sizeOf, type ConstTensor } from '../onnx/tensor.js';
 import { appendHead } from './head.js';
@@ -28,6 +29,8 @@ export interface GradientGraphOptions {
    * per path point: otherwise its gradient would be summed over the batch.
    */
   batchAxis?: boolean;
+  /** Keep the model's own outputs (default true); false when only F and the gradients are read (a language model's logits and caches are large). */
+  keepModelOutputs?: boolean;
 }
 
 /** A built gradient graph and the names of what it computes. */
@@ -111,13 +114,14 @@ export function buildGradientGraph(model: OnnxModel, opts: GradientGraphOptions)
   if (g.opset >= 13 && g.opset < MIN_BUILT_OPSET) g.opset = MIN_BUILT_OPSET;
   // Shape arithmetic folded now never reaches the device (int64 ops run on the CPU in WebGPU builds).
   foldConstants(g);
+  foldIfs(g);
   const preInfo = inferShapes(g);
   for (const w of opts.wrt) {
     const t = preInfo.types.get(w);
     const shape = opts.batchAxis && t?.shape && t.shape.length > 0 ? ['batch_size', ...t.shape.slice(1)] : t?.shape;
     cutAt(g, w, t ? { dtype: t.dtype, shape } : undefined);
   }
-  const modelOutputs = g.outputs.map((o) => o.name);
+  const modelOutputs = opts.keepModelOutputs === false ? [] : g.outputs.map((o) => o.name);
   const scalar = appendHead(g, opts.head);
   const info = inferShapes(g);
 

@@ -41,6 +41,21 @@ export function appendHead(g: Graph, head: HeadSpec): string {
       f = reduce(g, 'ReduceSum', g.op('Mul', [both, GS.targetMask]), [1], false);
       break;
     }
+    case 'causal-lm': {
+      // Select the position first, so the log-softmax runs over one [B, V] row instead of [B, T, V].
+      const logits = named(head.output);
+      g.inputs.push({ name: GS.positionMask, dtype: 'float32', shape: ['batch_size', 'sequence_length'] });
+      g.inputs.push({ name: GS.targetMask, dtype: 'float32', shape: ['batch_size', 'vocab_size'] });
+      const select = (t: string): string => reduce(g, 'ReduceSum', g.op('Mul', [t, g.op('Unsqueeze', [GS.positionMask, g.constI64([2])])]), [1], false);
+      // logits = hidden @ W (the LM head): select the position in hidden, so the vocabulary
+      // projection and its backward run on one row instead of every position.
+      const lmHead = g.producers().get(logits);
+      const weight = lmHead?.opType === 'MatMul' ? g.initializers.get(lmHead.inputs[1]) : undefined;
+      const atPosition = lmHead && weight?.dims.length === 2 ? g.op('MatMul', [select(lmHead.inputs[0]), lmHead.inputs[1]]) : select(logits);
+      const logProbs = g.op('LogSoftmax', [atPosition], { axis: -1 });
+      f = reduce(g, 'ReduceSum', g.op('Mul', [logProbs, GS.targetMask]), [1], false);
+      break;
+    }
     case 'projection': {
       const out = named(head.output);
       const t = g.outputs.find((v) => v.name === out);

@@ -29,6 +29,8 @@ export interface IgGraphOptions {
   cut: string;
   head: HeadSpec;
   reduction: AttributionReduction;
+  /** Keep the model's own outputs (default true); see `GradientGraphOptions.keepModelOutputs`. */
+  keepModelOutputs?: boolean;
 }
 
 /** A built IG graph. Inputs: the model's remaining inputs plus gs_input, gs_baseline, gs_alphas, gs_weights and the head's selection. */
@@ -53,7 +55,7 @@ export interface IgGraph {
  * });
  */
 export function buildIntegratedGradientsGraph(model: OnnxModel, opts: IgGraphOptions): IgGraph {
-  const gg = buildGradientGraph(model, { wrt: [opts.cut], head: opts.head, batchAxis: true });
+  const gg = buildGradientGraph(model, { wrt: [opts.cut], head: opts.head, batchAxis: true, ...(opts.keepModelOutputs === false ? { keepModelOutputs: false } : {}) });
   const g = gg.model.graph;
   const cutInfo = g.inputs.find((v) => v.name === opts.cut) ?? { name: opts.cut, dtype: 'float32' as const, shape: gg.info.types.get(opts.cut)?.shape };
   const rank = cutInfo.shape?.length;

@@ -14,6 +14,12 @@ export type HeadSpec =
   /** F[b] = mask[b,0] * max_t start[b, t] + mask[b,1] * max_t end[b, t]; mask input [B, 2]. */
   | { kind: 'span-max'; outputs: [string, string] }
   /**
+   * Causal language models: F[b] = sum_v log_softmax(sum_t logits[b, t, :] * position[b, t])[v] * mask[b, v],
+   * i.e. the log-probability of the token selected by the mask [B, V] at the position selected
+   * by `gs_position_mask` [B, T]. One graph serves every (target token, path point) row.
+   */
+  | { kind: 'causal-lm'; output?: string }
+  /**
    * F = sum over every element of output * projection (scalar, no batch axis); projection input
    * shaped like the output. Used by gradient checks of single ops and whole models.
    */
@@ -22,6 +28,7 @@ export type HeadSpec =
 /** Names of the inputs and outputs the builder adds. */
 export const GS = {
   targetMask: 'gs_target_mask',
+  positionMask: 'gs_position_mask',
   projection: 'gs_projection',
   scalar: 'gs_scalar',
   gradPrefix: 'gs_grad_',

@@ -14,6 +14,7 @@ import { InputError } from '../errors.js';
 import { runTask, TASKS, type CliOptions } from './tasks.js';
 import { toJson } from './json.js';
 import { IMAGE_CLI_OPTIONS, IMAGE_USAGE, parseImageCliOptions } from './image-task.js';
+import { GENERATION_CLI_OPTIONS, GENERATION_USAGE, parseGenerationCliOptions } from './generation-task.js';
 import { assertWritableOutput, writeOutput } from './output-path.js';
 import { formatError } from './report.js';
 import { parseDtype } from '../runtime/model-files.js';
@@ -36,6 +37,7 @@ Algorithm:    [--algorithm integrated-gradients|gradient-x-input|saliency|smooth
 Trust:        [--evaluate]  faithfulness beside the scores (comprehensiveness: higher is
               better; sufficiency: lower is better; images: deletion/insertion AOPC)
 ${IMAGE_USAGE}
+${GENERATION_USAGE}
 Runtime:      [--device auto|cpu|wasm|webgpu] [--local-only]
               [--dtype fp32|fp16|q8|int8|uint8|q4|q4f16|bnb4]  (which onnx/model*.onnx; default fp32)
 Output:       [--format json|html] [--out FILE] [--debug (stack traces of errors)]
@@ -119,6 +121,7 @@ const CLI_OPTIONS = {
   'smoothgrad-noise': { type: 'string' },
   evaluate: { type: 'boolean' },
   ...IMAGE_CLI_OPTIONS,
+  ...GENERATION_CLI_OPTIONS,
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -190,6 +193,7 @@ function parse(argv: string[]): { command: string | undefined; help: boolean; op
     ignoredLabels: list(values['ignored-labels']),
     ignoredIndexes: ints('ignored-indexes', values['ignored-indexes']),
     image: parseImageCliOptions(values),
+    generation: parseGenerationCliOptions(values),
     algorithm: values.algorithm,
     smoothGradSamples: int('smoothgrad-samples', values['smoothgrad-samples']),
     smoothGradNoise: finite('smoothgrad-noise', values['smoothgrad-noise']),

@@ -5,6 +5,7 @@ import type { Algorithm, AlgorithmOptions } from '../attribution/gradient-method
 import type { IntegrationMethod } from '../attribution/quadrature.js';
 import { InputError } from '../errors.js';
 import { runImageTask, type ImageCliOptions } from './image-task.js';
+import { generationOptions, type GenerationCliOptions } from './generation-task.js';
 import type { ExplanationResult } from '../types.js';
 import { assertDevice } from '../runtime/ort.js';
 import type { ModelDtype } from '../runtime/model-files.js';
@@ -53,6 +54,8 @@ export interface CliOptions {
   ignoredIndexes?: number[] | undefined;
   /** image-classification: `--image` and the attribution / PNG flags (see image-task.ts). */
   image?: ImageCliOptions | undefined;
+  /** text-generation: `--target`, `--max-new-tokens`, `--baseline` (see generation-task.ts). */
+  generation?: GenerationCliOptions | undefined;
   /** `--algorithm` (validated by the explainer). */
   algorithm?: string | undefined;
   /** `--smoothgrad-samples`. */
@@ -68,16 +71,16 @@ function need<T>(v: T | undefined, flag: string, task: string): T {
   return v;
 }
 
-function common(o: CliOptions): { nSteps?: number | 'auto'; tolerance?: number; internalBatchSize?: number; method?: IntegrationMethod; compat?: 'transformers-interpret'; truncation?: boolean } & AlgorithmOptions & { evaluate?: boolean } {
-  if (o.compat !== undefined && o.compat !== 'transformers-interpret') {
-    throw new InputError(`--compat only takes "transformers-interpret", got "${o.compat}".`, { code: 'bad-compat' });
+function common(o: CliOptions, compatMode: 'transformers-interpret' | 'captum' = 'transformers-interpret'): { nSteps?: number | 'auto'; tolerance?: number; internalBatchSize?: number; method?: IntegrationMethod; compat?: 'transformers-interpret' | 'captum'; truncation?: boolean } & AlgorithmOptions & { evaluate?: boolean } {
+  if (o.compat !== undefined && o.compat !== compatMode) {
+    throw new InputError(`--compat only takes "${compatMode}"${compatMode === 'transformers-interpret' ? '' : ` for --task ${o.task}`}, got "${o.compat}".`, { code: 'bad-compat' });
   }
   return {
     ...(o.nSteps !== undefined ? { nSteps: o.nSteps } : {}),
     ...(o.tolerance !== undefined ? { tolerance: o.tolerance } : {}),
     ...(o.internalBatchSize !== undefined ? { internalBatchSize: o.internalBatchSize } : {}),
     ...(o.method !== undefined ? { method: o.method as IntegrationMethod } : {}),
-    ...(o.compat !== undefined ? { compat: 'transformers-interpret' as const } : {}),
+    ...(o.compat !== undefined ? { compat: compatMode } : {}),
     ...(o.truncation ? { truncation: true } : {}),
     ...trustOptions(o),
   };
@@ -144,6 +147,9 @@ function taskOptions(o: CliOptions, spec: TaskSpec): Record<string, unknown> {
         if (o.ignoredLabels !== undefined) r.ignoredLabels = o.ignoredLabels;
         if (o.ignoredIndexes !== undefined) r.ignoredIndexes = o.ignoredIndexes;
         break;
+      case 'generation':
+        Object.assign(r, generationOptions(o.generation));
+        break;
     }
   }
   return r;
@@ -169,7 +175,7 @@ export async function runTask(o: CliOptions): Promise<TaskOutput> {
   // Images have their own flags (attribution type, PNG output): see image-task.ts.
   if (spec.inputs.includes('image')) return runImageTask(o);
   const args = spec.inputs.map((name) => input(o, name, o.task));
-  const options = { ...common(o), ...taskOptions(o, spec), ...embeddingType(o.embeddingType, spec) };
+  const options = { ...common(o, spec.compat), ...taskOptions(o, spec), ...embeddingType(o.embeddingType, spec) };
   const Cls = await spec.load();
   const ex = await Cls.fromPretrained(o.model, { device: o.device, localOnly: o.localOnly, ...(o.dtype ? { dtype: o.dtype } : {}) });
   const explain = ex.explain.bind(ex) as (...a: unknown[]) => Promise<ExplanationResult>;

@@ -30,6 +30,9 @@ export type TokenClassificationExplainerFn = ExplainerFnOf<'token-classification
 /** The function returned for image classification: an image (URL, path, Blob, element, ...) or `{ pixelValues }`. */
 export type ImageClassificationExplainerFn = ExplainerFnOf<'image-classification'>;
 
+/** The function returned for text generation: the prompt, then `{ maxNewTokens, target, compat, ... }`. */
+export type TextGenerationExplainerFn = ExplainerFnOf<'text-generation'>;
+
 /** Maps each task (and alias) to what the factory returns. */
 export type ExplainerFns = { [T in ExplainerTask]: ExplainerFnOf<T> };
 

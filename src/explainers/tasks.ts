@@ -20,9 +20,10 @@ export type TaskInputName = 'text' | 'textPair' | 'labels' | 'question' | 'conte
 /**
  * Options beyond {@link CommonExplainOptions} that a task's explain call takes (the CLI maps
  * its flags with this): `target` = `index` / `className`; `flipSign`; `hypothesis` =
- * `hypothesisTemplate` / `includeHypothesis`; `ignored` = `ignoredLabels` / `ignoredIndexes`.
+ * `hypothesisTemplate` / `includeHypothesis`; `ignored` = `ignoredLabels` / `ignoredIndexes`;
+ * `generation` = `target` (text) / `maxNewTokens` / `baseline` (token id).
  */
-export type TaskOptionName = 'target' | 'flipSign' | 'hypothesis' | 'ignored';
+export type TaskOptionName = 'target' | 'flipSign' | 'hypothesis' | 'ignored' | 'generation';
 
 /** An embedding layer a text task can attribute to (`embeddingType`). */
 export type TaskEmbeddingType = 'word' | 'position' | 'embeddings';
@@ -48,6 +49,8 @@ export interface TaskSpec {
   readonly options: readonly TaskOptionName[];
   /** Embedding layers `embeddingType` may name (empty: the option does not apply). */
   readonly embeddingTypes: readonly TaskEmbeddingType[];
+  /** The `compat` mode the task reproduces (default `transformers-interpret`). */
+  readonly compat?: 'transformers-interpret' | 'captum';
   /** Loads the explainer class (lazily, so importing the registry loads no model code). */
   readonly load: () => Promise<RegisteredExplainerClass>;
 }
@@ -125,6 +128,17 @@ export const TASK_REGISTRY = [
     options: ['target'],
     embeddingTypes: [],
     load: () => import('./image/image-classification.js').then((m) => m.ImageClassificationExplainer),
+  },
+  {
+    task: 'text-generation',
+    aliases: [],
+    title: 'Text generation',
+    inputs: ['text'],
+    inputTitles: { text: 'Prompt' },
+    options: ['generation'],
+    embeddingTypes: [],
+    compat: 'captum',
+    load: () => import('./text/generation/explainer.js').then((m) => m.TextGenerationExplainer),
   },
 ] as const;
 

@@ -148,6 +148,25 @@ function constantAttrToTensor(node: Node): ReturnType<typeof constFromProto> {
   throw new ModelError(`Constant node "${node.name}" holds a value kind gradscope cannot read (sparse or string); re-export the model with dense constants.`, { code: 'unsupported-op' });
 }
 
+/**
+ * The nodes, outputs and constants of a sub-graph attribute (an `If` branch) as {@link Graph}
+ * parts; undefined when the attribute holds no graph. Constant nodes become initializers.
+ */
+export function branchFromProto(attr: unknown): { nodes: Node[]; outputs: string[]; initializers: Map<string, ReturnType<typeof constFromProto>> } | undefined {
+  const gp = (attr as AttributeProto | undefined)?.g;
+  if (!gp) return undefined;
+  const nodes: Node[] = [];
+  const initializers = new Map<string, ReturnType<typeof constFromProto>>();
+  for (const t of gp.initializer ?? []) initializers.set(t.name ?? '', constFromProto(t));
+  for (const n of gp.node ?? []) {
+    const node = nodeFromProto(n);
+    const value = node.attrs.value;
+    if (node.opType === 'Constant' && node.domain === '') initializers.set(node.outputs[0], value?.type === 'tensor' ? value.value : constantAttrToTensor(node));
+    else nodes.push(node);
+  }
+  return { nodes, outputs: (gp.output ?? []).map((o) => o.name ?? ''), initializers };
+}
+
 function nodeFromProto(n: NodeProto): Node {
   const attrs: Record<string, Attr> = {};
   for (const a of n.attribute ?? []) attrs[a.name ?? ''] = attrFromProto(a);

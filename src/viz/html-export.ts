@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { ExplanationResult, ImageClassificationResult, WordAttribution } from '../types.js';
+import type { ExplanationResult, ImageClassificationResult, TextGenerationResult, WordAttribution } from '../types.js';
+import { GENERATION_CSS, generationFragment } from './generation-html.js';
 import { colorBar, cssGradient } from './color-bar.js';
 import { escapeHtml } from './escape.js';
 import { type ImageVizOptions, visualizeImageResult } from './image.js';
@@ -114,30 +115,47 @@ function imageHtml(result: ImageClassificationResult, options: ImageVizOptions =
  */
 export function visualizeHtml(results: ExplanationResult | readonly ExplanationResult[], options: HtmlExportOptions = {}): string {
   const list: readonly ExplanationResult[] = Array.isArray(results) ? results : [results as ExplanationResult];
-  const text = list.filter((r) => detectResultKind(r) !== 'image');
+  const text = list.filter((r) => detectResultKind(r) !== 'image' && detectResultKind(r) !== 'generation');
+  const generations = list.filter((r): r is TextGenerationResult => detectResultKind(r) === 'generation');
   const images = list.filter((r): r is ImageClassificationResult => detectResultKind(r) === 'image');
-  const theme = options.theme ?? 'auto';
   const parts: string[] = [];
   if (text.length > 0) parts.push(tableHtml(text, options));
   for (const img of images) parts.push(imageHtml(img, options.image));
-  const title = options.title ?? 'gradscope explanation';
-  return `<!DOCTYPE html>
-<html lang="en"${theme === 'auto' ? '' : ` data-theme="${theme}"`}>
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>
-${themeCss(':root')}
-body { font-family: var(--gradscope-font); color: var(--gradscope-fg); background: var(--gradscope-bg); margin: 1.5em; }
-.gs-figure { display: inline-block; margin: 1em 0; }
+  for (const gen of generations) parts.push(generationFragment(gen));
+  return htmlDocument({
+    title: options.title ?? 'gradscope explanation',
+    theme: options.theme ?? 'auto',
+    css: `.gs-figure { display: inline-block; margin: 1em 0; }
 .gs-figure img { image-rendering: pixelated; display: block; }
 .gs-ticks { font-size: 0.8em; color: var(--gradscope-muted); }
 ${TABLE_CSS}
+${GENERATION_CSS}`,
+    body: parts.join('\n'),
+  });
+}
+
+/**
+ * The standalone page around already escaped `body` HTML: theme variables, page colours and
+ * `css` (constant stylesheet text, never user data).
+ *
+ * @example
+ * htmlDocument({ title: 'x', theme: 'auto', css: '', body: '<p>hi</p>' });
+ */
+export function htmlDocument(page: { title: string; theme: 'auto' | 'light' | 'dark'; css: string; body: string }): string {
+  return `<!DOCTYPE html>
+<html lang="en"${page.theme === 'auto' ? '' : ` data-theme="${page.theme}"`}>
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(page.title)}</title>
+<style>
+${themeCss(':root')}
+body { font-family: var(--gradscope-font); color: var(--gradscope-fg); background: var(--gradscope-bg); margin: 1.5em; }
+${page.css}
 </style>
 </head>
 <body>
-${parts.join('\n')}
+${page.body}
 </body>
 </html>
 `;

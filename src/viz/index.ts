@@ -19,4 +19,6 @@ export * from './color-bar.js';
 export * from './png.js';
 export * from './theme-css.js';
 export * from './html-export.js';
+export * from './generation-matrix.js';
+export * from './generation-html.js';
 export * from './faithfulness-rows.js';

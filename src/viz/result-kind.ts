@@ -11,12 +11,13 @@ import type {
   MultiLabelResult,
   QuestionAnsweringResult,
   SequenceClassificationResult,
+  TextGenerationResult,
   TokenClassificationResult,
   ZeroShotResult,
 } from '../types.js';
 
 /** The result families the visualisations distinguish. */
-export type ResultKind = 'sequence' | 'multi-label' | 'zero-shot' | 'question-answering' | 'token-classification' | 'image';
+export type ResultKind = 'sequence' | 'multi-label' | 'zero-shot' | 'question-answering' | 'token-classification' | 'image' | 'generation';
 
 /** Maps each {@link ResultKind} to its result type. */
 export interface ResultByKind {
@@ -26,6 +27,7 @@ export interface ResultByKind {
   'question-answering': QuestionAnsweringResult;
   'token-classification': TokenClassificationResult;
   image: ImageClassificationResult;
+  generation: TextGenerationResult;
 }
 
 /**
@@ -45,6 +47,7 @@ export interface ResultByKind {
 export function detectResultKind(result: ExplanationResult): ResultKind {
   const r = result as unknown as Record<string, unknown>;
   if ('attributions' in r && 'shape' in r) return 'image';
+  if ('tokenAttributions' in r && 'targetTokens' in r) return 'generation';
   if ('startPosition' in r) return 'question-answering';
   const wa = r.wordAttributions;
   if (Array.isArray(wa)) {
@@ -74,12 +77,12 @@ export function isResultKind<K extends ResultKind>(result: ExplanationResult, ki
 export type ResultView = 'auto' | 'table';
 
 /** Tags of the elements that show a result. */
-export type ResultTag = 'gradscope-image' | 'gradscope-table' | 'gradscope-sequence' | 'gradscope-labels' | 'gradscope-qa' | 'gradscope-token-matrix';
+export type ResultTag = 'gradscope-image' | 'gradscope-table' | 'gradscope-sequence' | 'gradscope-labels' | 'gradscope-qa' | 'gradscope-token-matrix' | 'gradscope-generation';
 
 /**
  * The element that shows a result of this kind best: its task's view (`gradscope-sequence`,
  * `gradscope-labels` for zero-shot and multi-label, `gradscope-qa`, `gradscope-token-matrix`,
- * `gradscope-image`), or `gradscope-table` for text results when `view` is `table`.
+ * `gradscope-image`, `gradscope-generation`), or `gradscope-table` for text results when `view` is `table`.
  *
  * @example
  * ```ts
@@ -100,5 +103,7 @@ export function viewTag(kind: ResultKind, view: ResultView = 'auto'): ResultTag 
       return 'gradscope-qa';
     case 'token-classification':
       return 'gradscope-token-matrix';
+    case 'generation':
+      return 'gradscope-generation';
   }
 }

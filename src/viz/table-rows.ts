@@ -120,6 +120,17 @@ export function tableRows(result: ExplanationResult): TableRow[] {
         row(String(e.index), r.trueLabel, e.label, e.probability, `${e.token} (${e.index})`, e.attributions, e.words, e.delta),
       );
     }
+    case 'generation': {
+      // One row per generated token: its normalised attributions over the earlier tokens.
+      const r = result as Extract<ExplanationResult, { targetTokens: string[] }>;
+      const sources = [...r.promptTokens, ...r.targetTokens];
+      return r.targetTokens.map((t, i) => {
+        const scores = r.tokenAttributions[i] ?? [];
+        const norm = Math.hypot(...scores) || 1;
+        const lp = r.targetLogProbs[i];
+        return row(String(i), r.trueLabel, t, lp === undefined ? undefined : Math.exp(lp), `${t} (${i})`, scores.map((s, j): WordAttribution => [sources[j] ?? '', s / norm]));
+      });
+    }
     case 'image':
       return [];
   }

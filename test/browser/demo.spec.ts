@@ -32,6 +32,7 @@ const REFERENCE: Record<string, string> = {
   'question-answering': 'bert-squad/default.json',
   'token-classification': 'bert-ner/default.json',
   'image-classification': 'vit/ig.json',
+  'text-generation': 'gpt2-tiny/generate_5.json',
 };
 
 type Pair = [string, number];
@@ -165,6 +166,13 @@ test.describe('demo', () => {
         const el = document.querySelector('gradscope-explain') as HTMLElement & { options?: Record<string, unknown> };
         el.options = { ...(el.options ?? {}), compat: 'transformers-interpret' };
       });
+      if (t.task === 'text-generation') {
+        // captum's LLMGradientAttribution is this task's reference, with its own compat mode.
+        await page.evaluate(() => {
+          const el = document.querySelector('gradscope-explain') as HTMLElement & { options?: Record<string, unknown> };
+          el.options = { ...(el.options ?? {}), compat: 'captum' };
+        });
+      }
       await page.locator('gradscope-explain button[type="submit"]').click();
       const gpu = await waitForResult(page, 'webgpu');
       await expect(page.locator('#last-time')).toContainText('webgpu');
@@ -182,6 +190,16 @@ test.describe('demo', () => {
         expect(agree / top.length, 'sign agreement on the 200 strongest reference pixels').toBeGreaterThan(0.9);
         await expect(page.locator('gradscope-explain gradscope-image canvas[part="canvas"]')).toBeVisible();
         gpuNumbers = ours;
+      } else if (t.task === 'text-generation') {
+        expect(gpu.targetIds).toEqual(ref.target_ids);
+        const ours = gpu.tokenAttributions as number[][];
+        (ref.token_attr as number[][]).forEach((row, i) => {
+          const top = row.map((s, j) => ({ s, j })).sort((a, b) => Math.abs(b.s) - Math.abs(a.s)).slice(0, 3);
+          for (const { s, j } of top) expect(Math.sign(ours[i]?.[j] ?? 0), `target ${i}, prompt token ${j}`).toBe(Math.sign(s));
+        });
+        // One row (captum table view) or one selectable token (per-task view) per generated token.
+        await expect(page.locator('gradscope-explain gradscope-generation .gs-target, gradscope-explain gradscope-table tbody tr')).toHaveCount((ref.target_ids as number[]).length);
+        gpuNumbers = ours.flat();
       } else {
         expectSignsMatch(t.task, ref, gpu);
         gpuNumbers = scores(gpu);
@@ -192,7 +210,7 @@ test.describe('demo', () => {
       // The demo re-explains when the backend changes.
       await page.locator('#devices input[value="wasm"]').check();
       const cpu = await waitForResult(page, 'wasm');
-      const cpuNumbers = t.task === 'image-classification' ? (cpu.attributions as number[]) : scores(cpu);
+      const cpuNumbers = t.task === 'image-classification' ? (cpu.attributions as number[]) : t.task === 'text-generation' ? (cpu.tokenAttributions as number[][]).flat() : scores(cpu);
       expect(maxAbsDiff(cpuNumbers, gpuNumbers), 'wasm vs WebGPU').toBeLessThanOrEqual(1e-4);
       const rows = await page.locator('#timings tbody tr').count();
       expect(rows).toBe(2);
@@ -359,9 +377,10 @@ test('the static example renders pre-computed results with the network cut off',
     return route.abort();
   });
   await page.goto('/demo/static-example.html');
-  const tasks = DEMO_TASKS.filter((t) => t.task !== 'image-classification');
-  const views = page.locator('main section [data-task]:not(gradscope-image)');
+  const tasks = DEMO_TASKS.filter((t) => t.task !== 'image-classification' && t.task !== 'text-generation');
+  const views = page.locator('main section [data-task]:not(gradscope-image):not(gradscope-generation)');
   await expect(views).toHaveCount(tasks.length);
+  await expect(page.locator('gradscope-generation .gs-target')).toHaveCount(5);
   for (let i = 0; i < tasks.length; i++) {
     const n = await views.nth(i).locator('gradscope-tokens .gs-token').count();
     expect(n, `tokens shown for ${tasks[i]?.task}`).toBeGreaterThan(0);

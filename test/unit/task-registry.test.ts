@@ -20,6 +20,7 @@ describe('task registry', () => {
       'question-answering',
       'token-classification',
       'image-classification',
+      'text-generation',
     ]);
     expect(new Set(EXPLAINER_TASKS).size).toBe(EXPLAINER_TASKS.length);
     expect(TASKS).toBe(EXPLAINER_TASKS);

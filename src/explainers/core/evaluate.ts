@@ -7,12 +7,12 @@ import { InputError } from '../../errors.js';
 import type { Task } from '../../types.js';
 import { TASK_REGISTRY } from '../tasks.js';
 
-/** Registry tasks without an evaluation yet (none today); they get the typed error. */
-const NOT_EVALUABLE: ReadonlySet<Task> = new Set<Task>();
+/** Registry tasks without an evaluation yet; they get the typed error. */
+const NOT_EVALUABLE: ReadonlySet<Task> = new Set<Task>(['text-generation']);
 
 /**
- * Tasks whose results `evaluate: true` can measure: every task of the registry today (text:
- * comprehensiveness, sufficiency, tau-LOO; image: deletion / insertion).
+ * Tasks whose results `evaluate: true` can measure: every task of the registry but text
+ * generation (text: comprehensiveness, sufficiency, tau-LOO; image: deletion / insertion).
  */
 export const EVALUABLE_TASKS: readonly Task[] = TASK_REGISTRY.map((s) => s.task).filter((t) => !NOT_EVALUABLE.has(t));
 

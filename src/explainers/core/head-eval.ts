@@ -45,6 +45,7 @@ export function evaluateHead(head: HeadSpec, outputs: OutputArrays, mask: Float3
       return mask[0] * max(a) + mask[1] * max(b);
     }
     case 'projection':
-      throw new InternalError('evaluateHead does not support projection heads');
+    case 'causal-lm':
+      throw new InternalError(`evaluateHead does not support ${head.kind} heads`);
   }
 }

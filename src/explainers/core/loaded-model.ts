@@ -15,6 +15,7 @@ import { decodeModel, encodeModel, type EncodedModel, type OnnxModel } from '../
 import { graphKeyTail, modelDigest, openGraphStore, type CachedGraph, type GraphStore } from '../../runtime/graph-cache.js';
 import { dtypesWorthTrying, localDtypes, parseDtype, type ModelDtype } from '../../runtime/model-files.js';
 import { assertDevice, type Device } from '../../runtime/ort.js';
+import { float16Device } from '../../runtime/float16.js';
 import { createSession, type ExternalDataFile, type Session } from '../../runtime/session.js';
 import { isRobertaLike } from '../text/inputs.js';
 import { loadConfig, loadModelBytes, type PretrainedConfig } from '../../runtime/transformers.js';
@@ -95,7 +96,7 @@ export class LoadedModel {
     /** The shipped graph with its batch axis freed, when the file fixed it to 1. */
     private readonly shippedFreed?: OnnxModel,
     /** The loaded dtype and, where cheap to know, the dtypes the model has (for error hints). */
-    private readonly files: { dtype: ModelDtype; available: ModelDtype[] | undefined } = { dtype: 'fp32', available: undefined },
+    private readonly files: { dtype: ModelDtype; available: ModelDtype[] | undefined; float16?: boolean } = { dtype: 'fp32', available: undefined },
   ) {}
 
   /**
@@ -118,7 +119,7 @@ export class LoadedModel {
     const shipped = freeBatchAxis(decoded);
     // Quantized / fp16 / fused patterns become standard float ops once, here (never per step).
     const d = decomposeModel(shipped, { externalData: bytes.externalData });
-    const files = { dtype: parseDtype(opts.dtype), available: await localDtypes(bytes.source) };
+    const files = { dtype: parseDtype(opts.dtype), available: await localDtypes(bytes.source), float16: 'float16' in d.rewritten };
     const m = new LoadedModel(modelIdOrPath, config, d.model, bytes.externalData, opts.device ?? 'auto', d.explained, shipped === decoded ? undefined : shipped, files);
     // A decomposition may copy weight values into its graphs: then every weight byte is digested.
     const digest = modelDigest(decoded, d.model === shipped ? undefined : bytes.externalData.map((f) => f.data));
@@ -188,7 +189,7 @@ export class LoadedModel {
     await Promise.all(all.map((s) => s.then((x) => x.release(), () => undefined)));
   }
 
-  private session(key: string, make: () => OnnxModel | Uint8Array | EncodedModel): Promise<Session> {
+  private session(key: string, make: () => OnnxModel | Uint8Array | EncodedModel, device: Device | Promise<Device> = this.device): Promise<Session> {
     if (this.disposed) {
       return Promise.reject(new InputError('This explainer was disposed. Create a new one with fromPretrained().', { code: 'disposed' }));
     }
@@ -206,16 +207,20 @@ export class LoadedModel {
         bytes = enc.bytes;
         external = [...this.externalData, ...enc.externalData];
       }
-      s = createSession(bytes, { device: this.device, externalData: external });
+      s = Promise.resolve(device).then((d) => createSession(bytes, { device: d, externalData: external }));
       s.catch(() => this.sessions.delete(key));
       this.sessions.set(key, s);
     }
     return s;
   }
 
-  /** The model's own forward graph, as shipped (quantized files run quantized): predictions. */
+  /**
+   * The model's own forward graph, as shipped (quantized files run quantized, fp16 files in
+   * float16): predictions. A float16 graph leaves a WebGPU adapter without `shader-f16` for
+   * the CPU kernels (see {@link float16Device}).
+   */
   forward(): Promise<Session> {
-    return this.session('forward', () => this.shippedFreed ?? this.onnx.source);
+    return this.session('forward', () => this.shippedFreed ?? this.onnx.source, this.files.float16 ? float16Device(this.device) : this.device);
   }
 
   /**
@@ -271,7 +276,8 @@ export class LoadedModel {
       // autodiff's UnsupportedOpError is a ModelError (code 'unsupported-op', with .ops): it passes
       // through as is, with the dtypes worth trying added to its message.
       try {
-        gr = buildIntegratedGradientsGraph(this.onnx, { cut: this.cut(kind).tensor, head, reduction });
+        // A language model's logits and key/value caches are never read back from IG runs.
+        gr = buildIntegratedGradientsGraph(this.onnx, { cut: this.cut(kind).tensor, head, reduction, ...(head.kind === 'causal-lm' ? { keepModelOutputs: false } : {}) });
       } catch (cause) {
         const others = cause instanceof UnsupportedOpError ? dtypesWorthTrying(this.files.dtype, this.files.available) : [];
         if (cause instanceof UnsupportedOpError && others.length > 0) cause.message += ` Other files of this model may export these ops differently: dtypes worth trying: ${others.join(', ')}.`;
