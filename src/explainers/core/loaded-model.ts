@@ -11,7 +11,8 @@ import { findCut, findEmbeddingGathers, type CutKind, type CutPoint } from '../.
 import type { HeadSpec } from '../../autodiff/spec.js';
 import { subgraph } from '../../autodiff/surgery.js';
 import { InputError, ModelError } from '../../errors.js';
-import { decodeModel, encodeModel, type OnnxModel } from '../../onnx/model-io.js';
+import { decodeModel, encodeModel, type EncodedModel, type OnnxModel } from '../../onnx/model-io.js';
+import { graphKeyTail, modelDigest, openGraphStore, type CachedGraph, type GraphStore } from '../../runtime/graph-cache.js';
 import { dtypesWorthTrying, localDtypes, parseDtype, type ModelDtype } from '../../runtime/model-files.js';
 import { assertDevice, type Device } from '../../runtime/ort.js';
 import { float16Device } from '../../runtime/float16.js';
@@ -76,6 +77,8 @@ export class LoadedModel {
   private sessions = new Map<string, Promise<Session>>();
   private disposed = false;
   private igGraphs = new Map<string, IgGraph>();
+  /** Built IG graphs stored in the browser (see runtime/graph-cache.ts); undefined in Node. */
+  private stored?: { store: GraphStore; prefix: string };
 
   private constructor(
     readonly id: string,
@@ -117,7 +120,11 @@ export class LoadedModel {
     // Quantized / fp16 / fused patterns become standard float ops once, here (never per step).
     const d = decomposeModel(shipped, { externalData: bytes.externalData });
     const files = { dtype: parseDtype(opts.dtype), available: await localDtypes(bytes.source), float16: 'float16' in d.rewritten };
-    return new LoadedModel(modelIdOrPath, config, d.model, bytes.externalData, opts.device ?? 'auto', d.explained, shipped === decoded ? undefined : shipped, files);
+    const m = new LoadedModel(modelIdOrPath, config, d.model, bytes.externalData, opts.device ?? 'auto', d.explained, shipped === decoded ? undefined : shipped, files);
+    // A decomposition may copy weight values into its graphs: then every weight byte is digested.
+    const digest = modelDigest(decoded, d.model === shipped ? undefined : bytes.externalData.map((f) => f.data));
+    m.stored = await openGraphStore(digest, { dtype: files.dtype, explained: d.explained });
+    return m;
   }
 
   /** Model type from config.json (`bert`, `roberta`, ...). */
@@ -182,7 +189,7 @@ export class LoadedModel {
     await Promise.all(all.map((s) => s.then((x) => x.release(), () => undefined)));
   }
 
-  private session(key: string, make: () => OnnxModel | Uint8Array, device: Device | Promise<Device> = this.device): Promise<Session> {
+  private session(key: string, make: () => OnnxModel | Uint8Array | EncodedModel, device: Device | Promise<Device> = this.device): Promise<Session> {
     if (this.disposed) {
       return Promise.reject(new InputError('This explainer was disposed. Create a new one with fromPretrained().', { code: 'disposed' }));
     }
@@ -192,7 +199,10 @@ export class LoadedModel {
       let bytes: Uint8Array;
       let external: ExternalDataFile[] = this.externalData;
       if (built instanceof Uint8Array) bytes = built;
-      else {
+      else if ('bytes' in built) {
+        bytes = built.bytes;
+        external = [...this.externalData, ...built.externalData];
+      } else {
         const enc = encodeModel(built, { externalizeAbove: 1024 });
         bytes = enc.bytes;
         external = [...this.externalData, ...enc.externalData];
@@ -257,6 +267,11 @@ export class LoadedModel {
   igGraph(kind: CutKind, head: HeadSpec, reduction: AttributionReduction): IgGraph {
     const key = `${kind}|${JSON.stringify(head)}|${reduction}`;
     let gr = this.igGraphs.get(key);
+    const hit = gr ? undefined : this.storedGraph(kind, head, reduction);
+    if (hit) {
+      gr = graphFromStore(hit);
+      this.igGraphs.set(key, gr);
+    }
     if (!gr) {
       // autodiff's UnsupportedOpError is a ModelError (code 'unsupported-op', with .ops): it passes
       // through as is, with the dtypes worth trying added to its message.
@@ -276,8 +291,39 @@ export class LoadedModel {
   /** Session of {@link igGraph}. */
   igSession(kind: CutKind, head: HeadSpec, reduction: AttributionReduction): Promise<Session> {
     const key = `ig-${kind}|${JSON.stringify(head)}|${reduction}`;
-    return this.session(key, () => this.igGraph(kind, head, reduction).model);
+    const session = this.session(key, () => {
+      const hit = this.storedGraph(kind, head, reduction);
+      if (hit) return { bytes: hit.bytes, externalData: hit.meta.weightsPath === undefined ? [] : [{ path: hit.meta.weightsPath, data: this.onnx.source }] };
+      const ig = this.igGraph(kind, head, reduction);
+      const enc = encodeModel(ig.model, { externalizeAbove: 1024 });
+      // Stored only when its external data is the model's own bytes, which the next load has too.
+      if (this.stored && enc.externalData.every((e) => e.data === this.onnx.source)) {
+        const { inputs, modelOutputs, scalar, attribution, cutInfo } = ig;
+        this.stored.store.save(this.stored.prefix + graphKeyTail({ cut: kind, head, reduction }), { bytes: enc.bytes, meta: { inputs, modelOutputs, scalar, attribution, cutInfo, weightsPath: enc.externalData[0]?.path } });
+      }
+      return enc;
+    });
+    // Its store writes finish before the first run: a worker ended right after would lose them.
+    const store = this.stored?.store;
+    return store ? Promise.all([session, store.settled()]).then(([s]) => s) : session;
   }
+
+  /** The IG graph stored by an earlier visit, if any. */
+  private storedGraph(kind: CutKind, head: HeadSpec, reduction: AttributionReduction): CachedGraph | undefined {
+    return this.stored?.store.get(this.stored.prefix + graphKeyTail({ cut: kind, head, reduction }));
+  }
+}
+
+/** An IG graph read back from the store: its graph is decoded only when asked for (batch sizing). */
+function graphFromStore(c: CachedGraph): IgGraph {
+  const { inputs, modelOutputs, scalar, attribution, cutInfo } = c.meta;
+  let model: OnnxModel | undefined;
+  return {
+    inputs, modelOutputs, scalar, attribution, cutInfo,
+    get model() {
+      return (model ??= decodeModel(c.bytes));
+    },
+  };
 }
 
 /**
