@@ -4,11 +4,13 @@
  */
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { GradscopeError, InputError, isAbortError } from '../src/errors.js';
-import type { Device, ResolvedDevice } from '../src/runtime/ort.js';
+import { InputError, isAbortError } from '../src/errors.js';
+import type { ResolvedDevice } from '../src/runtime/ort.js';
 import type { ExplanationResult } from '../src/types.js';
-import type { ExplainRuntime, RuntimeProgress, RuntimeStage, WorkerCallOptions } from '../src/worker/client.js';
+import type { ExplainRuntime, RuntimeProgress, WorkerCallOptions } from '../src/worker/client.js';
 import { type ExplainFieldSpec, type ExplainInputs, FIELD_ATTRIBUTES, missingFields, splitLabels, taskForm } from './explain-tasks.js';
+import { type ExplainErrorDetail, type ExplainIntermediateDetail, type ExplainProgressDetail, type ExplainResultDetail, type ExplainStatus, loadProgress, progressText, runProgress } from './explain-events.js';
+import { errorInfo, isLocalModelPath, loaded, loadExplainer, type LoadedExplainer } from './explain-loader.js';
 import { explainStyles } from './explain.styles.js';
 // A cycle (index.ts registers this element), safe because index.ts is the package's only
 // entry to the elements and elementTagForResult is a hoisted function used only at run time.
@@ -16,133 +18,9 @@ import { elementTagForResult } from './index.js';
 import type { ResultView } from '../src/viz/result-kind.js';
 import type { Granularity } from './tokens.js';
 
-/** What the element is doing. */
-export type ExplainStatus = 'idle' | 'loading' | 'ready' | 'running' | 'done' | 'error';
-
-/** Detail of `gradscope-progress`. */
-export interface ExplainProgressDetail {
-  /** `load`: downloading / loading the model; `explain`: an explanation (graphs, sessions, steps). */
-  stage: 'load' | 'explain';
-  /**
-   * What is happening: `download` (bytes of `file`), `build` (gradient graphs), `session`
-   * (onnxruntime sessions), `explain` (path points, chunk by chunk).
-   */
-  step: RuntimeStage;
-  /** `download`: the file being downloaded (URL path). */
-  file?: string;
-  /** Units done: bytes (`download`), sessions (`session`), rows / path points (`explain`). */
-  done?: number;
-  /** Units in all (bytes, sessions, rows); absent when unknown. */
-  total?: number;
-  /** 0..1, or null when unknown. */
-  fraction: number | null;
-}
-
-/** Detail of `gradscope-result`. */
-export interface ExplainResultDetail {
-  result: ExplanationResult;
-  /** Wall-clock milliseconds of the explanation (model loading excluded). */
-  ms: number;
-  /** The backend it ran on. */
-  device: ResolvedDevice;
-  task: string;
-  model: string;
-}
-
-/** Detail of `gradscope-intermediate`: a result shown while a better one is coming. */
-export interface ExplainIntermediateDetail {
-  result: ExplanationResult;
-  stage: 'gradient-x-input' | 'integrated-gradients';
-  /** For integrated-gradients stages: the node count just integrated. */
-  nSteps?: number;
-}
-
-/** Detail of `gradscope-error`. */
-export interface ExplainErrorDetail {
-  error: unknown;
-  /** The message shown to the user. */
-  message: string;
-  /** The `GradscopeError` code, or `'unexpected'` for any other error. */
-  code: string;
-  /** Where it failed. */
-  stage: 'load' | 'explain';
-}
-
-type ExplainFn = (...args: unknown[]) => Promise<ExplanationResult>;
-
-interface LoadedExplainer {
-  fn: ExplainFn;
-  device: ResolvedDevice;
-}
-
-/** Progress of a load as the element reports it (from the worker's or the in-process loader's). */
-function loadProgress(p: RuntimeProgress): ExplainProgressDetail {
-  const d: ExplainProgressDetail = { stage: 'load', step: p.stage, fraction: p.fraction };
-  if (p.file !== undefined) d.file = p.file;
-  if (p.loaded !== undefined) d.done = p.loaded;
-  if (typeof p.bytes === 'number') d.total = p.bytes;
-  return d;
-}
-
-function runProgress(p: RuntimeProgress): ExplainProgressDetail {
-  const d: ExplainProgressDetail = { stage: 'explain', step: p.stage, fraction: p.fraction };
-  if (p.done !== undefined) d.done = p.done;
-  if (p.total !== undefined) d.total = p.total;
-  return d;
-}
-
-/**
- * Loaded explainers of the page, shared by all elements: switching the device back and forth
- * (or two elements on one model) must not load and build the gradient graphs again.
- */
-const loaded = new Map<string, Promise<LoadedExplainer>>();
-
-/** Model ids that are local paths: loaded with `localOnly` (never the Hub). */
-export function isLocalModelPath(model: string): boolean {
-  return model.startsWith('/') || model.startsWith('./') || model.startsWith('../');
-}
-
-async function loadExplainer(task: string, model: string, device: string, localOnly: boolean, dtype: string, runtime: ExplainRuntime, onProgress: (p: RuntimeProgress) => void): Promise<LoadedExplainer> {
-  // Lazy: importing the elements (e.g. for static pages of pre-computed results) must not
-  // pull in the runtime. The work itself runs in the library's worker (or in-process with
-  // runtime="main-thread").
-  const [ort, { workerExplainer }, { parseDtype }] = await Promise.all([import('../src/runtime/ort.js'), import('../src/worker/client.js'), import('../src/runtime/model-files.js')]);
-  const assertDevice: (d: unknown) => asserts d is Device = ort.assertDevice;
-  assertDevice(device);
-  if (runtime === 'main-thread' && !localOnly) {
-    // A local-only load switches remote models off globally in transformers.js: switch them
-    // back on for Hub ids. (Each worker has its own transformers.js, set per load.)
-    const { configureTransformers } = await import('../src/runtime/transformers.js');
-    await configureTransformers({ allowRemoteModels: true });
-  }
-  const fn = await workerExplainer(task as Parameters<typeof workerExplainer>[0], model, { device, localOnly, dtype: parseDtype(dtype), runtime, onProgress });
-  return { fn: fn as unknown as ExplainFn, device: fn.device };
-}
-
-function errorInfo(err: unknown): { message: string; code: string } {
-  if (err instanceof GradscopeError) return { message: err.message, code: err.code };
-  if (err instanceof Error) return { message: err.message, code: 'unexpected' };
-  return { message: String(err), code: 'unexpected' };
-}
-
-const percent = (f: number | null): string => (f === null ? '' : ` ${Math.floor(f * 100)}%`);
-
-/** The stage and percentage the element shows (plain text; Lit escapes it). */
-export function progressText(p: ExplainProgressDetail): string {
-  switch (p.step) {
-    case 'download': {
-      const file = p.file ? p.file.slice(p.file.lastIndexOf('/') + 1) : '';
-      if (!file) return 'Loading the model…';
-      return p.fraction !== null ? `Downloading ${file}:${percent(p.fraction)}` : `Downloading ${file}: ${Math.round((p.done ?? 0) / 1024)} kB`;
-    }
-    case 'build':
-      return 'Building the gradient graphs…';
-    case 'session':
-      return `Creating sessions${p.total ? ` (${p.done ?? 0} / ${p.total})` : '…'}`;
-    case 'explain':
-      return p.total ? `Integrating: ${p.done ?? 0} / ${p.total} path points,${percent(p.fraction)}` : 'Integrating…';
-  }
-}
+export type { ExplainErrorDetail, ExplainIntermediateDetail, ExplainProgressDetail, ExplainResultDetail, ExplainStatus } from './explain-events.js';
+export { progressText } from './explain-events.js';
+export { isLocalModelPath } from './explain-loader.js';
 
 let ids = 0;
 

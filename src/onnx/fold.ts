@@ -14,7 +14,7 @@ import { inferShapes, type ShapeInfo } from './shape/infer.js';
 import { bool, dtypeFromOnnx, f32, i64, isExternal, readNumbers, sizeOf, type ConstTensor, type DType } from './tensor.js';
 
 /** Constants up to this many elements are read and produced by folding. */
-const MAX_FOLD = 4096;
+export const MAX_FOLD = 4096;
 
 const FOLDABLE = new Set<DType>(['float32', 'float64', 'int64', 'int32', 'uint8', 'bool']);
 const INTS = new Set<DType>(['int64', 'int32', 'uint8', 'bool']);

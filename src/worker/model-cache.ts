@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { clearGraphCache } from '../runtime/graph-cache.js';
 
 /** The Cache Storage name (shared with transformers.js). */
 export const MODEL_CACHE = 'transformers-cache';
@@ -56,13 +57,21 @@ export function cacheModelDownloads(): void {
 }
 
 /**
- * Deletes gradscope's stored model files (the `transformers-cache` Cache Storage, shared with
- * transformers.js). Resolves with whether there was anything to delete.
+ * Deletes everything gradscope stored for second visits: the model files (the
+ * `transformers-cache` Cache Storage, shared with transformers.js) and the built gradient
+ * graphs (the `gradscope-graphs` IndexedDB database). Resolves with whether there was
+ * anything to delete. Explainers already loaded keep working; the next load downloads the
+ * files and builds the graphs again.
  *
  * @example
- * await clearModelCache(); // the next load downloads the model again
+ * import { clearModelCache } from 'gradscope';
+ * document.querySelector('#forget')?.addEventListener('click', async () => {
+ *   const had = await clearModelCache();
+ *   console.log(had ? 'stored models and graphs deleted' : 'nothing was stored');
+ * });
  */
 export async function clearModelCache(): Promise<boolean> {
-  if (typeof caches === 'undefined') return false;
-  return caches.delete(MODEL_CACHE);
+  const files = typeof caches === 'undefined' ? false : await caches.delete(MODEL_CACHE).catch(() => false);
+  const graphs = await clearGraphCache();
+  return files || graphs;
 }

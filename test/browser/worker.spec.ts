@@ -3,14 +3,12 @@
  * that moves through every stage, and cancellation that takes effect at once and leaves the
  * explainer usable.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { callPage, expect, openPage, test } from './helpers.js';
 import type { api } from './pages/worker.js';
+import { standInHub } from './stand-in-hub.js';
 
 type Api = typeof api;
 const TEXT = 'I love you, I like you';
-const FIXTURES = resolve(import.meta.dirname, '../fixtures/models');
 
 test.describe('explain worker', () => {
   test.beforeEach(async ({ page }) => {
@@ -67,14 +65,7 @@ test.describe('explain worker', () => {
   test('second visit: Hub model files come from Cache Storage; clearModelCache() empties it', async ({ page, consoleLines: _ }) => {
     // A stand-in Hub: huggingface.co answered from the fixture folder, every request counted.
     const hub: string[] = [];
-    await page.context().route('https://huggingface.co/**', (route) => {
-      const path = new URL(route.request().url()).pathname;
-      hub.push(path);
-      const m = /^\/gradscope-test\/([^/]+)\/resolve\/main\/(.+)$/.exec(path);
-      const file = m ? join(FIXTURES, m[1] ?? '', m[2] ?? '') : '';
-      if (!file || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
-      return route.fulfill({ status: 200, body: readFileSync(file), headers: { 'content-type': file.endsWith('.json') ? 'application/json' : 'application/octet-stream', 'access-control-allow-origin': '*' } });
-    });
+    await standInHub(page, hub);
     const id = 'gradscope-test/distilbert-sst2';
     const onnx = (): number => hub.filter((p) => p.endsWith('/onnx/model.onnx')).length;
     await callPage<Api, 'clearModelCache'>(page, 'worker', 'clearModelCache');

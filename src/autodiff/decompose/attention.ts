@@ -12,18 +12,18 @@
  * scale defaults to 1 / sqrt(h).
  */
 import { attrFloat, attrInt, type Node } from '../../onnx/ir.js';
-import { unsupportedPattern, type DecomposeContext } from './context.js';
+import { unsupportedForm, type DecomposeContext } from './context.js';
 
 function rewriteMha(ctx: DecomposeContext, n: Node): void {
   const [query, key, value, bias, keyPadding, attnBias, pastKey, pastValue] = n.inputs;
   const heads = attrInt(n, 'num_heads', 0);
-  if (!key || !value || pastKey || pastValue || n.outputs.slice(1).some(Boolean)) throw unsupportedPattern(n, 'packed query/key/value or a key-value cache');
-  if (attrInt(n, 'unidirectional', 0) !== 0) throw unsupportedPattern(n, 'unidirectional (causal) attention');
+  if (!key || !value || pastKey || pastValue || n.outputs.slice(1).some(Boolean)) throw unsupportedForm(n, 'packed query/key/value or a key-value cache');
+  if (attrInt(n, 'unidirectional', 0) !== 0) throw unsupportedForm(n, 'unidirectional (causal) attention');
   const D = ctx.shape(query)?.[2];
   const Dk = ctx.shape(key)?.[2];
   const Dv = ctx.shape(value)?.[2];
   if (heads <= 0 || typeof D !== 'number' || D !== Dk || D !== Dv || ctx.shape(query)?.length !== 3 || ctx.shape(key)?.length !== 3) {
-    throw unsupportedPattern(n, 'num_heads, and 3-D query / key / value of one static hidden size, are needed');
+    throw unsupportedForm(n, 'num_heads, and 3-D query / key / value of one static hidden size, are needed');
   }
   attend(ctx, n, { query, key, value, bias: bias || undefined, keyPadding: keyPadding || undefined, attnBias: attnBias || undefined, heads, D });
   ctx.replace('MultiHeadAttention', [n]);
@@ -55,7 +55,7 @@ function attend(ctx: DecomposeContext, n: Node, a: Attend): void {
   let scores = op('Mul', [op('MatMul', [q, kT]), g.scalarF32(attrFloat(n, 'scale', 0) || 1 / Math.sqrt(h))]);
   if (a.attnBias) scores = op('Add', [scores, a.attnBias]);
   if (a.keyPadding) {
-    if (ctx.shape(a.keyPadding)?.length !== 2) throw unsupportedPattern(n, 'a key padding mask other than [batch, kv_length]');
+    if (ctx.shape(a.keyPadding)?.length !== 2) throw unsupportedForm(n, 'a key padding mask other than [batch, kv_length]');
     const keep = op('Cast', [a.keyPadding], { to: 1 });
     const add = op('Mul', [op('Sub', [g.scalarF32(1), keep]), g.scalarF32(attrFloat(n, 'mask_filter_value', -10000))]);
     scores = op('Add', [scores, op('Unsqueeze', [add, i64([1, 2])])]);
@@ -75,8 +75,8 @@ function rewriteAttention(ctx: DecomposeContext, n: Node): void {
   const heads = attrInt(n, 'num_heads', 0);
   const W = ctx.shape(weights);
   const D = ctx.shape(input)?.[2];
-  if (past || n.outputs.slice(1).some(Boolean) || attrInt(n, 'unidirectional', 0) !== 0 || n.attrs.qkv_hidden_sizes) throw unsupportedPattern(n, 'past state, unidirectional or qkv_hidden_sizes');
-  if (heads <= 0 || typeof D !== 'number' || W?.length !== 2 || W[1] !== 3 * D) throw unsupportedPattern(n, 'num_heads, a 3-D input and a [D, 3D] weight are needed');
+  if (past || n.outputs.slice(1).some(Boolean) || attrInt(n, 'unidirectional', 0) !== 0 || n.attrs.qkv_hidden_sizes) throw unsupportedForm(n, 'past state, unidirectional or qkv_hidden_sizes');
+  if (heads <= 0 || typeof D !== 'number' || W?.length !== 2 || W[1] !== 3 * D) throw unsupportedForm(n, 'num_heads, a 3-D input and a [D, 3D] weight are needed');
   const qkv = g.op('MatMul', [input, weights]);
   const part = (k: number): string => g.op('Slice', [qkv, g.constI64([k * D]), g.constI64([(k + 1) * D]), g.constI64([-1])]);
   attend(ctx, n, { query: part(0), key: part(1), value: part(2), bias: bias || undefined, keyPadding: maskIndex || undefined, attnBias: attnBias || undefined, heads, D });

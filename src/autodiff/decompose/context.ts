@@ -89,3 +89,11 @@ export function unsupportedPattern(node: Node, why: string): ModelError {
     { code: 'unsupported-quantization' },
   );
 }
+
+/** A typed error for a fused op in a form the decomposition cannot rewrite exactly. */
+export function unsupportedForm(node: Node, why: string): ModelError {
+  return new ModelError(
+    `Cannot rewrite node "${node.name}" (${node.domain}.${node.opType}) into standard ops: ${why}. Export the model without this fusion (e.g. without onnxruntime's transformer optimizer), or report the form.`,
+    { code: 'unsupported-fused-op' },
+  );
+}

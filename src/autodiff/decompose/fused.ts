@@ -12,7 +12,7 @@
  *   `SimplifiedLayerNormalization(x, gamma)` (RMSNorm) = s / sqrt(mean(s^2) + eps) * gamma.
  */
 import { attrFloat, attrInt, type Attr, type Node } from '../../onnx/ir.js';
-import { unsupportedPattern, type DecomposeContext } from './context.js';
+import { unsupportedForm, type DecomposeContext } from './context.js';
 
 const MS = 'com.microsoft';
 const float = (value: number): Attr => ({ type: 'float', value });
@@ -74,7 +74,7 @@ function rewrite(ctx: DecomposeContext, n: Node): boolean {
       break;
     case 'SkipLayerNormalization': {
       // Outputs: output, mean, inv_std_var, input_skip_bias_sum; only the first and last are rebuilt.
-      if (n.outputs[1] || n.outputs[2]) throw unsupportedPattern(n, 'its mean / inverse-std outputs are used');
+      if (n.outputs[1] || n.outputs[2]) throw unsupportedForm(n, 'its mean / inverse-std outputs are used');
       const s = sumOf(ctx, [x, second, fifth], n.outputs[3] || undefined);
       ctx.g.opset = Math.max(ctx.g.opset, 17);
       const beta = fourth || ctx.g.constant({ dtype: 'float32', dims: [1], values: new Float32Array(1) }, 'beta');
@@ -82,15 +82,15 @@ function rewrite(ctx: DecomposeContext, n: Node): boolean {
       break;
     }
     case 'SkipSimplifiedLayerNormalization': {
-      if (n.outputs[1] || n.outputs[2]) throw unsupportedPattern(n, 'its mean / inverse-std outputs are used');
+      if (n.outputs[1] || n.outputs[2]) throw unsupportedForm(n, 'its mean / inverse-std outputs are used');
       rmsNorm(ctx, sumOf(ctx, [x, second, fourth], n.outputs[3] || undefined), third, eps, [-1], y);
       break;
     }
     case 'SimplifiedLayerNormalization': {
-      if (n.outputs[1]) throw unsupportedPattern(n, 'its inverse-std output is used');
+      if (n.outputs[1]) throw unsupportedForm(n, 'its inverse-std output is used');
       const axis = attrInt(n, 'axis', -1);
       const rank = ctx.g.valueInfo.get(x)?.shape?.length;
-      if (axis !== -1 && rank === undefined) throw unsupportedPattern(n, `axis ${axis} on a tensor of unknown rank`);
+      if (axis !== -1 && rank === undefined) throw unsupportedForm(n, `axis ${axis} on a tensor of unknown rank`);
       const first = rank === undefined ? 0 : axis < 0 ? axis + rank : axis;
       const axes = axis === -1 ? [-1] : Array.from({ length: (rank ?? 0) - first }, (_, i) => first + i);
       rmsNorm(ctx, x, second, eps, axes, y);
@@ -99,7 +99,7 @@ function rewrite(ctx: DecomposeContext, n: Node): boolean {
     default:
       return false;
   }
-  if (extraOutputs.length > 0 && !n.opType.startsWith('Skip')) throw unsupportedPattern(n, 'it has extra outputs');
+  if (extraOutputs.length > 0 && !n.opType.startsWith('Skip')) throw unsupportedForm(n, 'it has extra outputs');
   ctx.replace(n.opType, [n]);
   return true;
 }

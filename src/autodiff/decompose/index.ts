@@ -6,7 +6,7 @@
  * One file per pattern family: `quantized.ts` (8-bit: dynamic MatMulInteger / ConvInteger,
  * integer embedding tables, DequantizeLinear), `nbits.ts` (4-bit MatMulNBits, MatMulBnb4),
  * `float16.ts` (fp16 upcast), `fused.ts` (com.microsoft fused GELUs and layer norms),
- * `rotary.ts` (RotaryEmbedding), `attention.ts` (MultiHeadAttention), `batch.ts` (a batch fixed to 1, applied by the loader).
+ * `rotary.ts` (RotaryEmbedding), `attention.ts` (MultiHeadAttention, Attention), `gqa.ts` (GroupQueryAttention), `batch.ts` (a batch fixed to 1, applied by the loader).
  *
  * @example
  * const { model, explained } = decomposeModel(decodeModel(bytes));
@@ -20,6 +20,7 @@ import { decomposeAttention } from './attention.js';
 import { DecomposeContext } from './context.js';
 import { upcastFloat16 } from './float16.js';
 import { decomposeFused } from './fused.js';
+import { decomposeGqa } from './gqa.js';
 import { decomposeNBits } from './nbits.js';
 import { decomposeQuantized } from './quantized.js';
 import { decomposeRotary } from './rotary.js';
@@ -57,7 +58,8 @@ const QUANTIZED = new Set(['MatMulInteger', 'ConvInteger', 'MatMulIntegerToFloat
  * Rewrites quantized, float16 and fused patterns into standard float32 ops.
  *
  * @throws {ModelError} (`code: 'unsupported-quantization'`) for a quantized pattern it does
- *   not recognise.
+ *   not recognise; (`code: 'unsupported-fused-op'`) for a fused com.microsoft op in a form it
+ *   cannot rewrite exactly (naming the node and what is unsupported).
  */
 export function decomposeModel(model: OnnxModel, opts: DecomposeOptions = {}): DecomposedModel {
   const g = cloneGraph(model.graph);
@@ -68,6 +70,7 @@ export function decomposeModel(model: OnnxModel, opts: DecomposeOptions = {}): D
   decomposeFused(ctx);
   decomposeRotary(ctx);
   decomposeAttention(ctx);
+  decomposeGqa(ctx);
   const rewritten = Object.fromEntries(ctx.counts);
   if (ctx.counts.size === 0) return { model, explained: 'as-shipped', rewritten };
   g.nodes = g.nodes.filter((n) => !ctx.removed.has(n));

@@ -11,22 +11,22 @@
  * [B, S], or one offset [1] (positions offset .. offset + S - 1).
  */
 import { attrFloat, attrInt, type Node } from '../../onnx/ir.js';
-import { unsupportedPattern, type DecomposeContext } from './context.js';
+import { unsupportedForm, type DecomposeContext } from './context.js';
 
 function rewriteRotary(ctx: DecomposeContext, n: Node): void {
   const { g } = ctx;
   const [x, pos, cosCache, sinCache] = n.inputs;
   const interleaved = attrInt(n, 'interleaved', 0) !== 0;
   const numHeads = attrInt(n, 'num_heads', 0);
-  if (attrFloat(n, 'scale', 1) !== 1 || attrInt(n, 'is_packed_batching', 0) !== 0) throw unsupportedPattern(n, 'scale != 1 or packed batching');
+  if (attrFloat(n, 'scale', 1) !== 1 || attrInt(n, 'is_packed_batching', 0) !== 0) throw unsupportedForm(n, 'scale != 1 or packed batching');
   const rank = ctx.shape(x)?.length;
   const cache = ctx.constant(cosCache);
   const half = cache?.dims[1];
-  if (half === undefined) throw unsupportedPattern(n, 'its cos cache is not a constant');
+  if (half === undefined) throw unsupportedForm(n, 'its cos cache is not a constant');
   const d = attrInt(n, 'rotary_embedding_dim', 0) || 2 * half;
 
   let head = 2 * half;
-  if (rank === 3 && numHeads === 0 && attrInt(n, 'rotary_embedding_dim', 0) !== 0) throw unsupportedPattern(n, 'a 3-D input with rotary_embedding_dim needs num_heads');
+  if (rank === 3 && numHeads === 0 && attrInt(n, 'rotary_embedding_dim', 0) !== 0) throw unsupportedForm(n, 'a 3-D input with rotary_embedding_dim needs num_heads');
   const i64 = (v: number[]): string => g.constI64(v);
   const op = (type: string, inputs: string[], attrs: Record<string, number | number[]> = {}): string => g.op(type, inputs, attrs);
   const lastSlice = (t: string, s: number, e: number): string => op('Slice', [t, i64([s]), i64([e]), i64([-1])]);
@@ -37,9 +37,9 @@ function rewriteRotary(ctx: DecomposeContext, n: Node): void {
     const hidden = ctx.shape(x)?.[2];
     if (numHeads > 0 && typeof hidden === 'number') head = hidden / numHeads;
     x4 = op('Reshape', [x, i64([0, 0, -1, head])]);
-  } else if (rank !== 4) throw unsupportedPattern(n, `an input of rank ${String(rank)} (3 or 4 expected)`);
+  } else if (rank !== 4) throw unsupportedForm(n, `an input of rank ${String(rank)} (3 or 4 expected)`);
   // Partial rotation's layout in onnxruntime's kernel could not be pinned down: refuse it.
-  if (d !== head || d !== 2 * half) throw unsupportedPattern(n, `a rotary dimension (${d}) other than the head size (${head})`);
+  if (d !== head || d !== 2 * half) throw unsupportedForm(n, `a rotary dimension (${d}) other than the head size (${head})`);
 
   // Positions: [B, S] ids, or an offset: offset + 0..S-1.
   const seqAxis = rank === 3 ? 1 : 2;

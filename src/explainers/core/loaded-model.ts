@@ -11,9 +11,11 @@ import { findCut, findEmbeddingGathers, type CutKind, type CutPoint } from '../.
 import type { HeadSpec } from '../../autodiff/spec.js';
 import { subgraph } from '../../autodiff/surgery.js';
 import { InputError, ModelError } from '../../errors.js';
-import { decodeModel, encodeModel, type OnnxModel } from '../../onnx/model-io.js';
+import { decodeModel, encodeModel, type EncodedModel, type OnnxModel } from '../../onnx/model-io.js';
+import { graphKeyTail, modelDigest, openGraphStore, type CachedGraph, type GraphStore } from '../../runtime/graph-cache.js';
 import { dtypesWorthTrying, localDtypes, parseDtype, type ModelDtype } from '../../runtime/model-files.js';
 import { assertDevice, type Device } from '../../runtime/ort.js';
+import { float16Device } from '../../runtime/float16.js';
 import { createSession, type ExternalDataFile, type Session } from '../../runtime/session.js';
 import { isRobertaLike } from '../text/inputs.js';
 import { loadConfig, loadModelBytes, type PretrainedConfig } from '../../runtime/transformers.js';
@@ -75,6 +77,8 @@ export class LoadedModel {
   private sessions = new Map<string, Promise<Session>>();
   private disposed = false;
   private igGraphs = new Map<string, IgGraph>();
+  /** Built IG graphs stored in the browser (see runtime/graph-cache.ts); undefined in Node. */
+  private stored?: { store: GraphStore; prefix: string };
 
   private constructor(
     readonly id: string,
@@ -92,7 +96,7 @@ export class LoadedModel {
     /** The shipped graph with its batch axis freed, when the file fixed it to 1. */
     private readonly shippedFreed?: OnnxModel,
     /** The loaded dtype and, where cheap to know, the dtypes the model has (for error hints). */
-    private readonly files: { dtype: ModelDtype; available: ModelDtype[] | undefined } = { dtype: 'fp32', available: undefined },
+    private readonly files: { dtype: ModelDtype; available: ModelDtype[] | undefined; float16?: boolean } = { dtype: 'fp32', available: undefined },
   ) {}
 
   /**
@@ -115,8 +119,12 @@ export class LoadedModel {
     const shipped = freeBatchAxis(decoded);
     // Quantized / fp16 / fused patterns become standard float ops once, here (never per step).
     const d = decomposeModel(shipped, { externalData: bytes.externalData });
-    const files = { dtype: parseDtype(opts.dtype), available: await localDtypes(bytes.source) };
-    return new LoadedModel(modelIdOrPath, config, d.model, bytes.externalData, opts.device ?? 'auto', d.explained, shipped === decoded ? undefined : shipped, files);
+    const files = { dtype: parseDtype(opts.dtype), available: await localDtypes(bytes.source), float16: 'float16' in d.rewritten };
+    const m = new LoadedModel(modelIdOrPath, config, d.model, bytes.externalData, opts.device ?? 'auto', d.explained, shipped === decoded ? undefined : shipped, files);
+    // A decomposition may copy weight values into its graphs: then every weight byte is digested.
+    const digest = modelDigest(decoded, d.model === shipped ? undefined : bytes.externalData.map((f) => f.data));
+    m.stored = await openGraphStore(digest, { dtype: files.dtype, explained: d.explained });
+    return m;
   }
 
   /** Model type from config.json (`bert`, `roberta`, ...). */
@@ -181,7 +189,7 @@ export class LoadedModel {
     await Promise.all(all.map((s) => s.then((x) => x.release(), () => undefined)));
   }
 
-  private session(key: string, make: () => OnnxModel | Uint8Array): Promise<Session> {
+  private session(key: string, make: () => OnnxModel | Uint8Array | EncodedModel, device: Device | Promise<Device> = this.device): Promise<Session> {
     if (this.disposed) {
       return Promise.reject(new InputError('This explainer was disposed. Create a new one with fromPretrained().', { code: 'disposed' }));
     }
@@ -191,21 +199,28 @@ export class LoadedModel {
       let bytes: Uint8Array;
       let external: ExternalDataFile[] = this.externalData;
       if (built instanceof Uint8Array) bytes = built;
-      else {
+      else if ('bytes' in built) {
+        bytes = built.bytes;
+        external = [...this.externalData, ...built.externalData];
+      } else {
         const enc = encodeModel(built, { externalizeAbove: 1024 });
         bytes = enc.bytes;
         external = [...this.externalData, ...enc.externalData];
       }
-      s = createSession(bytes, { device: this.device, externalData: external });
+      s = Promise.resolve(device).then((d) => createSession(bytes, { device: d, externalData: external }));
       s.catch(() => this.sessions.delete(key));
       this.sessions.set(key, s);
     }
     return s;
   }
 
-  /** The model's own forward graph, as shipped (quantized files run quantized): predictions. */
+  /**
+   * The model's own forward graph, as shipped (quantized files run quantized, fp16 files in
+   * float16): predictions. A float16 graph leaves a WebGPU adapter without `shader-f16` for
+   * the CPU kernels (see {@link float16Device}).
+   */
   forward(): Promise<Session> {
-    return this.session('forward', () => this.shippedFreed ?? this.onnx.source);
+    return this.session('forward', () => this.shippedFreed ?? this.onnx.source, this.files.float16 ? float16Device(this.device) : this.device);
   }
 
   /**
@@ -252,6 +267,11 @@ export class LoadedModel {
   igGraph(kind: CutKind, head: HeadSpec, reduction: AttributionReduction): IgGraph {
     const key = `${kind}|${JSON.stringify(head)}|${reduction}`;
     let gr = this.igGraphs.get(key);
+    const hit = gr ? undefined : this.storedGraph(kind, head, reduction);
+    if (hit) {
+      gr = graphFromStore(hit);
+      this.igGraphs.set(key, gr);
+    }
     if (!gr) {
       // autodiff's UnsupportedOpError is a ModelError (code 'unsupported-op', with .ops): it passes
       // through as is, with the dtypes worth trying added to its message.
@@ -271,8 +291,39 @@ export class LoadedModel {
   /** Session of {@link igGraph}. */
   igSession(kind: CutKind, head: HeadSpec, reduction: AttributionReduction): Promise<Session> {
     const key = `ig-${kind}|${JSON.stringify(head)}|${reduction}`;
-    return this.session(key, () => this.igGraph(kind, head, reduction).model);
+    const session = this.session(key, () => {
+      const hit = this.storedGraph(kind, head, reduction);
+      if (hit) return { bytes: hit.bytes, externalData: hit.meta.weightsPath === undefined ? [] : [{ path: hit.meta.weightsPath, data: this.onnx.source }] };
+      const ig = this.igGraph(kind, head, reduction);
+      const enc = encodeModel(ig.model, { externalizeAbove: 1024 });
+      // Stored only when its external data is the model's own bytes, which the next load has too.
+      if (this.stored && enc.externalData.every((e) => e.data === this.onnx.source)) {
+        const { inputs, modelOutputs, scalar, attribution, cutInfo } = ig;
+        this.stored.store.save(this.stored.prefix + graphKeyTail({ cut: kind, head, reduction }), { bytes: enc.bytes, meta: { inputs, modelOutputs, scalar, attribution, cutInfo, weightsPath: enc.externalData[0]?.path } });
+      }
+      return enc;
+    });
+    // Its store writes finish before the first run: a worker ended right after would lose them.
+    const store = this.stored?.store;
+    return store ? Promise.all([session, store.settled()]).then(([s]) => s) : session;
   }
+
+  /** The IG graph stored by an earlier visit, if any. */
+  private storedGraph(kind: CutKind, head: HeadSpec, reduction: AttributionReduction): CachedGraph | undefined {
+    return this.stored?.store.get(this.stored.prefix + graphKeyTail({ cut: kind, head, reduction }));
+  }
+}
+
+/** An IG graph read back from the store: its graph is decoded only when asked for (batch sizing). */
+function graphFromStore(c: CachedGraph): IgGraph {
+  const { inputs, modelOutputs, scalar, attribution, cutInfo } = c.meta;
+  let model: OnnxModel | undefined;
+  return {
+    inputs, modelOutputs, scalar, attribution, cutInfo,
+    get model() {
+      return (model ??= decodeModel(c.bytes));
+    },
+  };
 }
 
 /**
