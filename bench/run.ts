@@ -4,7 +4,7 @@
  *
  * Flags:
  *   --backends=node-cpu,node-wasm,chromium-wasm,chromium-webgpu   (default: all four)
- *   --cases=seq9,seq64,seq256,tok16,vit,auto,autovit              (default: all)
+ *   --cases=seq9,seq64,seq256,tok16,vit,auto,autovit,gen          (default: all)
  *   --runs=N        timed explanations per case after the warm-up (default 5)
  *   --threads=N     wasm threads, Node and Chromium (default 2 = this machine's cores)
  *   --quick         seq9 + auto only, 2 runs (a smoke test, not numbers to quote)
@@ -17,6 +17,10 @@
  * run in one page served by vite (COOP/COEP, so wasm threads work), driven by playwright-core.
  * WebGPU in this headless Chromium is SwiftShader (a CPU emulation, ~50x slower than wasm):
  * its case runs at 9 tokens with 10 steps and one timed run, and is labelled so.
+ *
+ * `gen`: text generation on a GPT-2-small-sized model (bench/generation.ts), 32 prompt tokens, 8
+ * greedy tokens, 50 steps and 'auto'; SwiftShader runs a 2-layer, 64-wide model with 10 steps.
+ * It runs first in each Node child, so the peak RSS taken right after it is its own.
  *
  * With node-cpu, a last table compares the dtypes of distilbert-base (bench/dtypes.ts).
  *
@@ -37,10 +41,12 @@ import { matmulPeak, runCase, type CaseResult, type CaseSpec } from './core.js';
 import { dtypeTable } from './dtypes.js';
 import { countFlops, linearFlops } from './flops.js';
 import { CACHE, ensureModel, ensureTokenModel, TOKEN_MODEL } from './weights.js';
+import { ensureGenerationModel, GENERATION_MODELS } from './generation.js';
+import { runGenerationCase, type GenerationCaseResult, type GenerationCaseSpec } from './generation-case.js';
 
 type Backend = 'node-cpu' | 'node-wasm' | 'chromium-wasm' | 'chromium-webgpu';
 const ALL_BACKENDS: Backend[] = ['node-cpu', 'node-wasm', 'chromium-wasm', 'chromium-webgpu'];
-const ALL_CASES = ['seq9', 'seq64', 'seq256', 'tok16', 'vit', 'auto', 'autovit'] as const;
+const ALL_CASES = ['seq9', 'seq64', 'seq256', 'tok16', 'vit', 'auto', 'autovit', 'gen'] as const;
 type CaseId = (typeof ALL_CASES)[number];
 
 /** transformers-interpret on this machine kind, seconds per 50-step explanation (from the issue). */
@@ -89,7 +95,7 @@ function specs(flags: Flags, backend: Backend): CaseSpec[] {
   const where = (name: string): string => (backend.startsWith('chromium') ? `/bench/.cache/models/${name}` : join(CACHE, name));
   const bert = where('distilbert-base-random');
   const runs = flags.runs;
-  const all: Record<CaseId, CaseSpec> = {
+  const all: Record<Exclude<CaseId, 'gen'>, CaseSpec> = {
     seq9: { id: 'seq9', kind: 'sequence', model: bert, tokens: 9, nSteps: 50, runs },
     seq64: { id: 'seq64', kind: 'sequence', model: bert, tokens: 64, nSteps: 50, runs },
     // The slow cases warm up with fewer steps: the warm-up only has to create the sessions and
@@ -100,12 +106,33 @@ function specs(flags: Flags, backend: Backend): CaseSpec[] {
     auto: { id: 'auto', kind: 'auto', model: bert, tokens: 9, nSteps: 50, runs },
     autovit: { id: 'autovit', kind: 'auto-image', model: where('vit-base-random'), nSteps: 50, runs, warmupSteps: 3 },
   };
-  let cases = flags.cases.map((c) => all[c]);
+  let cases = flags.cases.filter((c): c is Exclude<CaseId, 'gen'> => c !== 'gen').map((c) => all[c]);
   if (backend === 'chromium-webgpu') {
     // SwiftShader: only the smallest case, with 10 steps and one timed run.
     cases = cases.filter((c) => c.id === 'seq9').map((c) => ({ ...c, nSteps: 10, runs: 1, warmupSteps: 2 }));
   }
   return cases;
+}
+
+/** The generation case for a backend, or none when not asked. */
+function generationSpec(flags: Flags, backend: Backend): GenerationCaseSpec | undefined {
+  if (!flags.cases.includes('gen')) return undefined;
+  const swiftShader = backend === 'chromium-webgpu';
+  const { name } = GENERATION_MODELS[swiftShader ? 'tiny' : 'small'];
+  const model = backend.startsWith('chromium') ? `/bench/.cache/models/${name}` : join(CACHE, name);
+  return swiftShader
+    ? { model, tokens: 32, newTokens: 8, nSteps: 10, runs: 1, auto: true, warmupSteps: 1 }
+    : { model, tokens: 32, newTokens: 8, nSteps: 50, runs: flags.runs, auto: true, warmupSteps: 1 };
+}
+
+/** The generation case's numbers for a backend. */
+interface GenerationReport {
+  spec: GenerationCaseSpec;
+  result: GenerationCaseResult;
+  /** MatMul peak GFLOP/s right before and after the case (the better one). */
+  peakGflops: number;
+  /** Bytes right after the case, and what was measured. */
+  memory: { bytes: number | null; what: string };
 }
 
 function deviceOf(backend: Backend): Device {
@@ -121,6 +148,7 @@ interface BackendReport {
   /** Bytes, and what was measured. */
   memory: { bytes: number | null; what: string };
   note?: string;
+  generation?: GenerationReport;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -136,6 +164,15 @@ async function child(flags: Flags, backend: Backend): Promise<void> {
     threads = `${flags.threads} (env.wasm.numThreads)`;
   }
   const peak = await matmulPeak(device);
+  let generation: GenerationReport | undefined;
+  const gen = generationSpec(flags, backend);
+  if (gen) {
+    const before = await matmulPeak(device);
+    const result = await runGenerationCase(gen, device);
+    const after = await matmulPeak(device);
+    generation = { spec: gen, result, peakGflops: Math.max(before.gflops, after.gflops), memory: { bytes: process.resourceUsage().maxRSS * 1024, what: 'process peak RSS after the case' } };
+    process.stderr.write(`  ${backend} gen: ${result.times.map((t) => t.toFixed(0)).join(', ')} ms; auto ${result.autoTimes.map((t) => t.toFixed(0)).join(', ')} ms\n`);
+  }
   const results: (CaseResult & { peakGflops: number })[] = [];
   for (const spec of specs(flags, backend)) {
     // The peak right before and after each case: on a shared machine the load moves between
@@ -154,6 +191,7 @@ async function child(flags: Flags, backend: Backend): Promise<void> {
     peak: peak.gflops >= peak2.gflops ? peak : peak2,
     results,
     memory: { bytes: process.resourceUsage().maxRSS * 1024, what: 'process peak RSS (resourceUsage().maxRSS)' },
+    ...(generation ? { generation } : {}),
   };
   process.stdout.write(`BENCH_JSON ${JSON.stringify(report)}\n`);
 }
@@ -228,7 +266,7 @@ async function chromium(flags: Flags, backends: Backend[], blocking: BlockingRep
       await page.goto(`${base}/bench/page/bench.html`);
       await page.waitForFunction(() => 'gradscopeBench' in window, undefined, { timeout: 120_000 });
       const device = deviceOf(backend);
-      type Api = { setup(t: number): Promise<PageInfo>; runCase(s: CaseSpec, d: Device): Promise<CaseResult>; matmulPeak(d: Device): Promise<{ medianMs: number; gflops: number }>; info(): PageInfo };
+      type Api = { setup(t: number): Promise<PageInfo>; runCase(s: CaseSpec, d: Device): Promise<CaseResult>; runGeneration(s: GenerationCaseSpec, d: Device): Promise<GenerationCaseResult & { jsHeapPeak: number | null }>; matmulPeak(d: Device): Promise<{ medianMs: number; gflops: number }>; info(): PageInfo };
       const call = <K extends keyof Api>(method: K, ...args: unknown[]): Promise<Awaited<ReturnType<Api[K]>>> =>
         page.evaluate(
           ([m, a]) => {
@@ -239,6 +277,15 @@ async function chromium(flags: Flags, backends: Backend[], blocking: BlockingRep
         ) as Promise<Awaited<ReturnType<Api[K]>>>;
       const info = await call('setup', flags.threads);
       const peak = await call('matmulPeak', device);
+      let generation: GenerationReport | undefined;
+      const gen = generationSpec(flags, backend);
+      if (gen) {
+        const before = await call('matmulPeak', device);
+        const { jsHeapPeak, ...result } = await call('runGeneration', gen, device);
+        const after = await call('matmulPeak', device);
+        generation = { spec: gen, result, peakGflops: Math.max(before.gflops, after.gflops), memory: { bytes: jsHeapPeak, what: 'JS heap high-water mark (excludes wasm and GPU memory)' } };
+        process.stderr.write(`  ${backend} gen: ${result.times.map((t) => t.toFixed(0)).join(', ')} ms\n`);
+      }
       const results: (CaseResult & { peakGflops: number })[] = [];
       for (const spec of specs(flags, backend)) {
         const before = await call('matmulPeak', device);
@@ -256,6 +303,7 @@ async function chromium(flags: Flags, backends: Backend[], blocking: BlockingRep
         results,
         memory: { bytes: end.jsHeapPeak, what: 'JS heap high-water mark (performance.memory, sampled every 200 ms; excludes wasm and GPU memory)' },
         ...(backend === 'chromium-webgpu' ? { note: 'SwiftShader: 9 tokens, 10 steps, 1 timed run' } : {}),
+        ...(generation ? { generation } : {}),
       });
       await page.close();
     }
@@ -297,7 +345,7 @@ interface CaseFlops {
 const TEXT_HEAD: HeadSpec = { kind: 'classification', activation: 'softmax' };
 
 async function caseFlops(id: CaseId, tokens: number): Promise<CaseFlops | undefined> {
-  if (id === 'auto' || id === 'autovit') return undefined;
+  if (id === 'auto' || id === 'autovit' || id === 'gen') return undefined;
   const name = id === 'vit' ? 'vit-base-random' : id === 'tok16' ? TOKEN_MODEL : 'distilbert-base-random';
   const bytes = new Uint8Array(await readFile(join(CACHE, name, 'onnx', 'model.onnx')));
   if (id === 'vit') {
@@ -355,13 +403,38 @@ const CASE_LABEL: Record<CaseId, string> = {
   vit: 'image (vit-base), 50 steps',
   auto: "sequence, 9 tokens, nSteps 'auto' (tol 1e-3)",
   autovit: "image (vit-base), nSteps 'auto' (tol 1e-3)",
+  gen: 'text generation (GPT-2 small skeleton), 32 + 8 tokens',
 };
+
+/** The generation table: time of nSteps and of 'auto', memory, model runs, rows per run. */
+function generationTable(reports: BackendReport[]): string[] {
+  const gens = reports.filter((r) => r.generation);
+  if (!gens.length) return [];
+  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+  const lines = [
+    "**Text generation** (32 prompt tokens, 8 greedy tokens, explained together; GPT-2-small-sized model with random weights, 124M parameters; chromium-webgpu (SwiftShader): 2 layers, 64 wide, 10 steps):",
+    '',
+    "| backend | model | prompt + generated | steps | median ms | GFLOP/expl. | GFLOP/s | MatMul peak GFLOP/s (around the case) | 'auto' median ms (nodes, evaluations per target) | peak memory | model runs (gen / attr) | rows per run |",
+    '|---|---|---|---:|---:|---:|---:|---:|---|---|---|---|',
+  ];
+  for (const rep of gens) {
+    const g = rep.generation as GenerationReport;
+    const r = g.result;
+    const auto = r.autoTimes.length ? `${fmt(med(r.autoTimes))} (${String(r.autoNSteps)}, ${String(r.autoEvaluations)})` : '-';
+    const model = g.spec.model.split('/').at(-1) ?? '';
+    // Integration rows plus the path-end run (2 rows per target); the greedy forward runs are not counted.
+    const gflop = ((r.chunkRows.reduce((a, b) => a + b, 0) + 2 * r.generated) * r.flopsPerRow) / 1e9;
+    lines.push(`| ${rep.backend} | ${model} | ${r.promptTokens} + ${r.generated} | ${g.spec.nSteps} | ${fmt(med(r.times))} | ${fmt(gflop)} | ${fmt(gflop / (med(r.times) / 1000), 1)} | ${fmt(g.peakGflops, 1)} | ${auto} | ${mib(g.memory.bytes)} (${g.memory.what}) | ${r.modelRuns.generation} / ${r.modelRuns.attribution} | ${r.chunkRows.join(', ')} |`);
+  }
+  lines.push('');
+  return lines;
+}
 
 const fmt = (x: number, d = 0): string => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 const mib = (b: number | null): string => (b === null ? 'n/a' : `${fmt(b / 2 ** 20)} MiB`);
 
 function tables(reports: BackendReport[], flops: Map<string, CaseFlops | undefined>, builds: { model: string; ms: number; nodes: number }[], blocking: BlockingReport[]): string {
-  const lines: string[] = [];
+  const lines: string[] = generationTable(reports);
   if (blocking.length) {
     lines.push('**Main thread** (Chromium, wasm, distilbert-base: page start, model load and one 50-step explanation of 9 tokens; PerformanceObserver long tasks, wall time):');
     lines.push('');
@@ -369,6 +442,11 @@ function tables(reports: BackendReport[], flops: Map<string, CaseFlops | undefin
     lines.push('|---|---:|---:|---:|---:|');
     for (const b of blocking) lines.push(`| ${b.runtime} | ${fmt(b.longestTaskMs)} | ${fmt(b.totalBlockingMs)} | ${b.longTasks} | ${fmt(b.wallMs)} |`);
     lines.push('');
+  }
+  if (reports.every((rep) => rep.results.length === 0)) {
+    // Only the generation case ran: its table, and each backend's threads and peak.
+    for (const rep of reports) lines.push(`${rep.backend}: threads ${rep.threads}; MatMul peak ${fmt(rep.peak.gflops, 1)} GFLOP/s`);
+    return lines.join('\n');
   }
   lines.push('| case | backend | median ms | runs | evals/s | GFLOP/expl. | GFLOP/s | MatMul peak GFLOP/s (around the case) | % of peak | vs original |');
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -429,13 +507,20 @@ async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   if (flags.child) return child(flags, flags.child);
   const log = (s: string): void => void process.stderr.write(`${s}\n`);
-  await ensureModel('distilbert-base-random', log);
-  await ensureModel('vit-base-random', log);
-  await ensureTokenModel(log);
+  const classic = flags.cases.some((c) => c !== 'gen');
+  if (classic) {
+    await ensureModel('distilbert-base-random', log);
+    await ensureModel('vit-base-random', log);
+    await ensureTokenModel(log);
+  }
+  if (flags.cases.includes('gen')) {
+    await ensureGenerationModel('small', log);
+    if (flags.backends.includes('chromium-webgpu')) await ensureGenerationModel('tiny', log);
+  }
 
-  const builds = await graphBuildTimes();
+  const builds = classic ? await graphBuildTimes() : [];
   const flops = new Map<string, CaseFlops | undefined>();
-  const tokensOf: Record<CaseId, number> = { seq9: 9, seq64: 64, seq256: 256, tok16: 16, vit: 197, auto: 9, autovit: 197 };
+  const tokensOf: Record<CaseId, number> = { seq9: 9, seq64: 64, seq256: 256, tok16: 16, vit: 197, auto: 9, autovit: 197, gen: 40 };
   for (const c of flags.cases) flops.set(c, await caseFlops(c, tokensOf[c]));
 
   const reports: BackendReport[] = [];
@@ -453,7 +538,7 @@ async function main(): Promise<void> {
   console.log(`\n## gradscope benchmark (${stamp} UTC, ${flags.runs} runs per case after a warm-up)\n`);
   console.log(tables(reports, flops, builds, blocking));
   // Per dtype (fp32 / fp16 / q8 / q4 files of distilbert-base): download, load, memory, time.
-  if (flags.backends.includes('node-cpu') && !flags.quick) console.log(`\n${await dtypeTable(log, flags.runs)}`);
+  if (flags.backends.includes('node-cpu') && !flags.quick && classic) console.log(`\n${await dtypeTable(log, flags.runs)}`);
   if (flags.json) await writeFile(flags.json, JSON.stringify({ reports, builds, blocking, flops: Object.fromEntries(flops) }, null, 2));
 }
 

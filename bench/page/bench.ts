@@ -4,6 +4,7 @@
  */
 import { importOrt, type Device } from '../../src/runtime/ort.js';
 import { matmulPeak, runCase, type CaseResult, type CaseSpec } from '../core.js';
+import { runGenerationCase, type GenerationCaseResult, type GenerationCaseSpec } from '../generation-case.js';
 
 /** What the page measured besides the cases. */
 export interface PageInfo {
@@ -31,6 +32,13 @@ const api = {
     const r = await runCase(spec, device, true);
     sampleHeap();
     return r;
+  },
+  /** The text-generation case; the heap high-water mark is taken right after it. */
+  async runGeneration(spec: GenerationCaseSpec, device: Device): Promise<GenerationCaseResult & { jsHeapPeak: number | null }> {
+    // The generated models are single files (no external data).
+    const r = await runGenerationCase(spec, device, false);
+    sampleHeap();
+    return { ...r, jsHeapPeak: heapPeak };
   },
   matmulPeak(device: Device): Promise<{ medianMs: number; gflops: number }> {
     return matmulPeak(device);

@@ -6,6 +6,7 @@
  * @module
  */
 import { InputError } from '../../../errors.js';
+import type { TextWord } from '../../../types.js';
 import { requireEvaluable } from '../../core/evaluate.js';
 import { checkCommon, checkOptionKeys, COMMON_OPTION_KEYS } from '../../core/options.js';
 import { withSteps } from '../../core/steps.js';
@@ -15,6 +16,7 @@ import { normalizedTokenSums } from '../text-steps.js';
 import { lmIntegratedGradients, type LmIgResult } from './attribute.js';
 import { checkBaseline, checkCompat, checkMaxNewTokens, checkTarget, requireCausalLm } from './checks.js';
 import { greedyGenerate } from './greedy.js';
+import { generationWordMapper } from './words.js';
 import { kvLayout, type KvLayout, type LmConfig } from './lm-feeds.js';
 import { DEFAULT_MAX_NEW_TOKENS, type TextGenerationExplainOptions, type TextGenerationResult } from './types.js';
 
@@ -151,16 +153,20 @@ export class TextGenerationExplainer extends TextExplainer<TextGenerationResult>
     const tokenAttributions = ig.targets.map((t) => Array.from(t.tokenSums));
     const sequenceAttributions = new Array<number>(P).fill(0);
     for (const row of tokenAttributions) for (let j = 0; j < P; j++) sequenceAttributions[j] += row[j];
+    const generatedText = opts.target ?? this.decode(targetIds);
+    const words = this.wordMapper(prompt, generatedText, promptIds, targetIds);
     const result: TextGenerationResult = {
       task: 'text-generation',
       prompt,
-      generatedText: opts.target ?? this.decode(targetIds),
+      generatedText,
       promptIds: [...promptIds],
       promptTokens: this.tokens(promptIds),
       targetIds: [...targetIds],
       targetTokens: this.tokens(targetIds),
       tokenAttributions,
       sequenceAttributions,
+      words: words(sequenceAttributions),
+      targetWords: tokenAttributions.map(words),
       targetLogProbs: ig.targets.map((t) => t.fInput),
       delta: ig.targets.map((t) => t.delta),
       attributedPositions: captum ? 'captum' : 'source-and-target',
@@ -170,6 +176,12 @@ export class TextGenerationExplainer extends TextExplainer<TextGenerationResult>
     };
     this.last = result;
     return result;
+  }
+
+  private wordMapper(prompt: string, generatedText: string, promptIds: readonly number[], targetIds: readonly number[]): (scores: readonly number[]) => TextWord[] {
+    const tok = this.text.tokenizer;
+    const specialIds = new Set(Object.values(tok.specialTokenIds).filter((v): v is number => typeof v === 'number'));
+    return generationWordMapper({ spec: this.text.wordSpec, idToToken: (id) => tok.idToToken(id), specialIds }, prompt, generatedText, promptIds, targetIds);
   }
 
   /**

@@ -5,7 +5,7 @@
  * @module
  */
 import type { IntegrationMethod } from '../../../attribution/quadrature.js';
-import type { AutoStepsInfo } from '../../../types.js';
+import type { AutoStepsInfo, TextWord } from '../../../types.js';
 
 /** The most new tokens one explanation generates (each costs a row per path point). */
 export const MAX_NEW_TOKENS_CAP = 64;
@@ -73,6 +73,20 @@ export interface TextGenerationResult {
   tokenAttributions: number[][];
   /** Per prompt token: its attributions summed over the targets. */
   sequenceAttributions: number[];
+  /**
+   * The prompt's words (segment 0, offsets into `prompt`) scored by `sequenceAttributions`;
+   * `tokens` index `promptIds`. Special tokens (BOS) are in no word; a prompt cut by
+   * `truncation` has words only for the tokens kept.
+   */
+  words?: TextWord[];
+  /**
+   * Per target i: the words `tokenAttributions[i]` scores: the prompt's (segment 0, offsets
+   * into `prompt`) and, unless `compat: 'captum'`, those of targets 0..i-1 (segment 1, offsets
+   * into `generatedText`); `tokens` index `tokenAttributions[i]` (prompt positions, then
+   * targets). A word whose tokens run past target i-1 holds only the part scored so far;
+   * special tokens (an end-of-sequence target) are in no word.
+   */
+  targetWords?: TextWord[][];
   /** log p(target_i | prompt, target_<i) at the real input. */
   targetLogProbs: number[];
   /** Per target: sum of its attributions - (F(input) - F(baseline)), the completeness gap. */
