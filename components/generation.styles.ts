@@ -21,6 +21,8 @@ export const generationStyles = [
       white-space: pre-wrap;
       border-radius: var(--gradscope-token-radius, 3px);
       padding: 0 1px;
+      /* Token strings carry no spaces of their own (the tokenizer's space marker is removed). */
+      margin-inline-end: 0.25em;
     }
     .gs-target {
       cursor: pointer;

@@ -57,6 +57,7 @@ export class GradscopeGeneration extends ResultElement {
   heatmap = true;
 
   private _matrix: GenerationMatrix | undefined;
+  private _matrixKey: { result: unknown; theme: string } | undefined;
 
   /** The result when it is a text-generation result (other kinds render a note). */
   get generation(): TextGenerationResult | undefined {
@@ -65,10 +66,14 @@ export class GradscopeGeneration extends ResultElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('result')) {
+    if (changed.has('result') && changed.get('result') !== undefined) this.selected = 0;
+    // Colours follow the theme in effect (the attribute or the page's colour scheme), which can
+    // change without `result` changing.
+    const theme = this.effectiveTheme;
+    if (this._matrixKey === undefined || this._matrixKey.result !== this.result || this._matrixKey.theme !== theme) {
       const g = this.generation;
-      this._matrix = g ? generationMatrix(g) : undefined;
-      if (changed.get('result') !== undefined) this.selected = 0;
+      this._matrix = g ? generationMatrix(g, theme) : undefined;
+      this._matrixKey = { result: this.result, theme };
     }
   }
 

@@ -8,8 +8,14 @@
  */
 import type { TextGenerationResult } from '../explainers/text/generation/types.js';
 import { colorBar, type ColorBar } from './color-bar.js';
-import { cssColor, rdWhGn } from './colormap.js';
-import { readableTextColor } from './text-colors.js';
+import { type Colormap, cssColor, linearColormap, rdWhGn } from './colormap.js';
+import { type ColorTheme, RAMP_THEME, readableTextColor } from './text-colors.js';
+
+/** The dark theme's map: near-zero scores fade into the dark background (red, background, green). */
+function darkMap(): Colormap {
+  const t = RAMP_THEME.dark;
+  return linearColormap('gradscope-dark-ramp', [t.negative, t.background, t.positive]);
+}
 
 /** One cell: undefined score where the source comes after the target (never attributed). */
 export interface MatrixCell {
@@ -33,18 +39,19 @@ export interface GenerationMatrix {
 }
 
 /**
- * Builds the matrix of a result.
+ * Builds the matrix of a result. `theme: 'dark'` uses a ramp whose zero is the dark
+ * background, so near-zero cells fade into the page instead of shining white.
  *
  * @example
  * const m = generationMatrix(result);
  * m.cells[0][0].background; // 'rgb(...)'
  */
-export function generationMatrix(result: Pick<TextGenerationResult, 'promptTokens' | 'targetTokens' | 'tokenAttributions'>): GenerationMatrix {
+export function generationMatrix(result: Pick<TextGenerationResult, 'promptTokens' | 'targetTokens' | 'tokenAttributions'>, theme: ColorTheme = 'light'): GenerationMatrix {
   const sources = [...result.promptTokens, ...result.targetTokens];
   let maxAbs = 0;
   for (const row of result.tokenAttributions) for (const v of row) if (Number.isFinite(v)) maxAbs = Math.max(maxAbs, Math.abs(v));
   const m = maxAbs > 0 ? maxAbs : 1;
-  const cmap = rdWhGn();
+  const cmap = theme === 'dark' ? darkMap() : rdWhGn();
   const cells = result.tokenAttributions.map((row) =>
     sources.map((_, j): MatrixCell => {
       const score = j < row.length ? row[j] : undefined;
