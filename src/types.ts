@@ -253,10 +253,12 @@ export interface ImageClassificationResult {
   predictedProbability: number;
   attributionClassIndex: number;
   attributionClassName: string;
-  /** Convergence delta (IG only). */
+  /** Convergence delta (IG only; NaN for other algorithms, absent for IGNT). */
   delta?: number;
   /** Only with `nSteps: 'auto'` (IG): how the count was chosen. */
   autoSteps?: AutoStepsInfo;
+  /** Present when another algorithm than integrated gradients produced the attributions. */
+  algorithm?: AlgorithmName;
   /** The model input the attributions refer to, [1, 3, H, W], when kept. */
   pixelValues?: Float32Array;
   /** With `evaluate: true`. */

@@ -154,6 +154,9 @@ export interface ImageTaskInput {
   method?: string | undefined;
   image?: ImageCliOptions | undefined;
   algorithm?: string | undefined;
+  /** `--smoothgrad-samples`, `--smoothgrad-noise` (validated by the explainer). */
+  smoothGradSamples?: number | undefined;
+  smoothGradNoise?: number | undefined;
   evaluate?: boolean | undefined;
 }
 
@@ -184,6 +187,8 @@ export async function runImageTask(o: ImageTaskInput): Promise<{ result: ImageCl
   if (o.internalBatchSize !== undefined) opts.internalBatchSize = o.internalBatchSize;
   if (o.method !== undefined) opts.method = o.method as IntegrationMethod;
   if (o.algorithm !== undefined) opts.algorithm = o.algorithm as Algorithm;
+  if (o.smoothGradSamples !== undefined) opts.smoothGradSamples = o.smoothGradSamples;
+  if (o.smoothGradNoise !== undefined) opts.smoothGradNoise = o.smoothGradNoise;
   if (o.evaluate) opts.evaluate = true;
   const result = await ex.explain(raw, opts);
 

@@ -39,8 +39,18 @@ describe('CLI trust flags', () => {
       expect(r.err).toContain(text);
       expect(r.err).not.toContain('    at ');
     }
-    const img = await cli(['explain', '--task', 'image-classification', '--model', path.join(MODELS_DIR, 'vit'), '--local-only', '--device', 'cpu', '--image', path.join(MODELS_DIR, '..', 'reference', 'test.png'), '--algorithm', 'saliency']);
-    expect(img.code).toBe(2);
-    expect(img.err).toContain('not available for images yet');
+    const imgArgs = ['explain', '--task', 'image-classification', '--model', path.join(MODELS_DIR, 'vit'), '--local-only', '--device', 'cpu', '--image', path.join(MODELS_DIR, '..', 'reference', 'test.png')];
+    const img = await cli([...imgArgs, '--algorithm', 'smoothgrad', '--smoothgrad-samples', '2', '--smoothgrad-noise', '0.05', '--seed', '4']);
+    expect(img.code).toBe(0);
+    const json = JSON.parse(img.out) as { algorithm: string; delta: number | null; attributions: { shape: number[] } };
+    expect(json.algorithm).toBe('smoothgrad');
+    expect(json.delta).toBeNull(); // NaN in JSON
+    expect(json.attributions.shape).toEqual([1, 3, 224, 224]);
+    const again = await cli([...imgArgs, '--algorithm', 'smoothgrad', '--smoothgrad-samples', '2', '--smoothgrad-noise', '0.05', '--seed', '4']);
+    expect(again.out).toBe(img.out);
+    const nt = await cli([...imgArgs, '--attribution-type', 'IGNT', '--algorithm', 'saliency']);
+    expect(nt.code).toBe(2);
+    expect(nt.err).toContain('cannot run inside the IGNT noise tunnel');
+    expect(nt.err).not.toContain('    at ');
   }, 60_000);
 });

@@ -58,7 +58,7 @@ describe('image faithfulness on vit', () => {
     expect(f.aopcDeletion).toBeCloseTo(mean(f.deletion.map((v) => f.deletion[0] - v)), 12);
     expect(f.aopcInsertion).toBeCloseTo(mean(f.insertion.map((v) => v - f.insertion[0])), 12);
 
-    await expect(ex.explain({ pixelValues: x }, { algorithm: 'saliency' })).rejects.toMatchObject({ code: 'algorithm-unsupported' });
+    await expect(ex.explain({ pixelValues: x }, { attributionType: 'IGNT', algorithm: 'saliency' })).rejects.toMatchObject({ code: 'algorithm-unsupported' });
     await ex.dispose();
   }, 120_000);
 });

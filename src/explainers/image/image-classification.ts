@@ -2,13 +2,15 @@
  * ImageClassificationExplainer: which pixels pushed an image classifier towards a class, as
  * transformers-interpret computes it: integrated gradients on `pixel_values` (the model input
  * after its image processor), baseline all zeros, F = the raw logit of the class (no
- * softmax); or captum's NoiseTunnel around IG ("IGNT").
+ * softmax); or captum's NoiseTunnel around IG ("IGNT"); or, with `algorithm`, gradient x input,
+ * saliency or SmoothGrad on the same graph (see `image-gradient-methods.ts`).
  *
  * Fixed on purpose (see the parity spec): `index` 0 and `className` are honoured (the original
  * ignores both), and an unknown class name is an error.
  *
  * @module
  */
+import { checkAlgorithm, type AlgorithmChoice } from '../../attribution/gradient-methods.js';
 import { integratedGradients } from '../../attribution/ig.js';
 import { NoiseTunnelAccumulator, noisySamples } from '../../attribution/noise-tunnel.js';
 import type { AttributionReduction } from '../../autodiff/ig-graph.js';
@@ -21,11 +23,12 @@ import { LoadedModel } from '../core/loaded-model.js';
 import { argmax, softmax } from '../core/math.js';
 import { rowsPerRun } from '../core/memory.js';
 import { checkOneOf, checkOptionKeys, checkOptions } from '../core/options.js';
-import { requireEvaluable } from '../core/evaluate.js';
+import { algorithmField, requireEvaluable } from '../core/evaluate.js';
 import { evaluateImageFaithfulness } from './image-faithfulness.js';
 import { withSteps, type StepsMeasure } from '../core/steps.js';
 import { checkCustomLabels, checkLabelCount, labelName, modelLabels, resolveTarget, type LabelSource } from '../core/target.js';
 import { checkNoiseTunnel, IMAGE_LOAD_OPTION_KEYS, IMAGE_OPTION_KEYS, type ImageExplainerInit, type ImageExplainOptions, type ImageInput, type NoiseTunnelSettings } from './image-options.js';
+import { imageGradientMethod } from './image-gradient-methods.js';
 import { expectedShape, toPixelValues } from './pixel-values.js';
 import { IMAGE_RESIZES, loadImagePreprocessor, type ImagePreprocessor } from './preprocess.js';
 import { markExplained } from '../core/loaded-model.js';
@@ -161,13 +164,16 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
   async explain(image: ImageInput, options?: ImageExplainOptions | null): Promise<ImageClassificationResult> {
     const opts = checkOptions(options, IMAGE_OPTION_KEYS);
     requireEvaluable('image-classification', opts);
-    if (opts.algorithm !== undefined && opts.algorithm !== 'integrated-gradients') {
-      throw new InputError(`algorithm ${JSON.stringify(opts.algorithm)} is not available for images yet; images support integrated-gradients (attributionType IG or IGNT). Other algorithms work with the text explainers.`, { code: 'algorithm-unsupported' });
-    }
     if (image === null || image === undefined) {
       throw new InputError(`There is no image to explain (got ${String(image)}): pass an image (path, URL, Blob, element, ...) or { pixelValues }.`, { code: 'bad-input' });
     }
-    const type = checkOneOf(opts.attributionType ?? 'IGNT', ['IG', 'IGNT'] as const, 'attributionType', 'bad-attribution-type');
+    const algo = checkAlgorithm(opts);
+    const gradientMethod = algo.algorithm !== 'integrated-gradients';
+    // Another algorithm replaces integration, so an unset attributionType means 'IG' for it.
+    const type = checkOneOf(opts.attributionType ?? (gradientMethod ? 'IG' : 'IGNT'), ['IG', 'IGNT'] as const, 'attributionType', 'bad-attribution-type');
+    if (gradientMethod && type === 'IGNT') {
+      throw new InputError(`algorithm ${JSON.stringify(algo.algorithm)} replaces integrated gradients, so it cannot run inside the IGNT noise tunnel. Use attributionType 'IG' (or leave it unset) with this algorithm, or drop algorithm for IGNT.`, { code: 'algorithm-unsupported' });
+    }
     const nt = type === 'IGNT' ? checkNoiseTunnel(opts) : undefined;
     if (nt && opts.nSteps === 'auto') {
       throw new InputError("nSteps 'auto' applies to attributionType 'IG'; IGNT integrates each noisy copy with nStepsNoiseTunnel steps.", { code: 'bad-n-steps' });
@@ -189,7 +195,10 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
     let attributions: Float64Array;
     let delta: number | undefined;
     let auto: ImageClassificationResult['autoSteps'];
-    if (nt) {
+    if (gradientMethod) {
+      attributions = await this.gradientMethod(x, shape, nClasses, target, algo, opts);
+      delta = NaN; // only integrated gradients has a completeness gap
+    } else if (nt) {
       attributions = await this.noiseTunnel(x, shape, nClasses, target, nt, opts);
     } else {
       // F(x) - F(x'): the explained logit at the input and at the all-zero baseline (captum's delta).
@@ -214,6 +223,7 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
       pixelValues: x,
     };
     if (delta !== undefined) result.delta = delta;
+    Object.assign(result, algorithmField(opts));
     if (auto) result.autoSteps = auto;
     if (opts.evaluate === true) {
       result.faithfulness = await evaluateImageFaithfulness(this.model, x, result.shape, result.attributions, target, opts.signal ? { signal: opts.signal } : {});
@@ -328,6 +338,20 @@ export class ImageClassificationExplainer extends Explainer<ImageClassificationR
       },
     );
     return res.attributions[0];
+  }
+
+  /** Gradient x input, saliency or SmoothGrad on the per-row graph (shared with IGNT). */
+  private async gradientMethod(x: Float32Array, shape: readonly number[], nClasses: number, target: number, choice: AlgorithmChoice, opts: ImageExplainOptions): Promise<Float64Array> {
+    const graph = await this.igParts('per-row');
+    return imageGradientMethod(graph, {
+      x,
+      shape,
+      nClasses,
+      targetMask: (rows) => this.targetMask(rows, nClasses, target),
+      rowsPerRun: (rows) => opts.internalBatchSize ?? this.defaultBatch('per-row', shape, nClasses, rows),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    }, choice);
   }
 
   /**

@@ -69,12 +69,21 @@ export interface ImageExplainOptions {
   stdevs?: number;
   /** IGNT: integration steps per noisy copy (default 5; 1 to {@link MAX_N_STEPS_NOISE_TUNNEL}). */
   nStepsNoiseTunnel?: number;
-  /** IGNT: seed of the noise, for repeatable results. Default: a different draw every call. */
+  /** IGNT or SmoothGrad: seed of the noise, for repeatable results. Default: a different draw every call. */
   seed?: number;
   /** Class to explain by index (wins over className). Default: the predicted class. */
   index?: number;
-  /** Only 'integrated-gradients' for images so far (other values: `algorithm-unsupported`). */
+  /**
+   * What the attributions are (default 'integrated-gradients'): 'gradient-x-input',
+   * 'saliency' (|gradient| per pixel value) or 'smoothgrad' (`smoothGradSamples`,
+   * `smoothGradNoise`, `seed`) replace IG and need attributionType 'IG' or unset (IGNT:
+   * `algorithm-unsupported`); `nSteps` and `method` do not apply to them.
+   */
   algorithm?: Algorithm;
+  /** SmoothGrad: noisy samples (1 to 1,000, default 10). */
+  smoothGradSamples?: number;
+  /** SmoothGrad: noise standard deviation as a fraction of the pixel values' range (>= 0, default 0.1). */
+  smoothGradNoise?: number;
   /** Add `faithfulness`: deletion / insertion AOPC over 16x16 patches (forward passes only). */
   evaluate?: boolean;
   /** Class to explain by name. Unknown names are an error listing the valid ones. */
