@@ -65,6 +65,22 @@ export interface IgChunkOutput {
   readonly attributionPart: ArrayLike<number>;
 }
 
+/**
+ * The `attributionPart` of a chunk from per-row attributions (`rows.length` blocks of `size`,
+ * already weighted): each row's block added into its target's block, in `chunk.targets` order.
+ *
+ * @example
+ * const part = sumRowsByTarget(chunk, r.attribution, tokens); // one block per target
+ */
+export function sumRowsByTarget(chunk: Pick<IgChunk, 'rows' | 'rowTargets' | 'targets'>, rowAttributions: ArrayLike<number>, size: number): Float64Array {
+  const part = new Float64Array(chunk.targets.length * size);
+  for (let i = 0; i < chunk.rows.length; i++) {
+    const k = chunk.targets.indexOf(chunk.rowTargets[i] as number);
+    for (let j = 0; j < size; j++) part[k * size + j] += rowAttributions[i * size + j] as number;
+  }
+  return part;
+}
+
 /** Evaluates one chunk. May be async (a session run) or sync (tests, CPU fallbacks). */
 export type IgEvaluator = (chunk: IgChunk) => Promise<IgChunkOutput> | IgChunkOutput;
 

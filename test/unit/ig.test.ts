@@ -4,6 +4,7 @@ import { chunkSizeForBudget, splitIntoChunks } from '../../src/attribution/chunk
 import { convergenceDelta } from '../../src/attribution/delta.js';
 import {
   abortError,
+  sumRowsByTarget,
   integratedGradients,
   type IgChunk,
   type IgChunkOutput,
@@ -231,5 +232,13 @@ describe('integratedGradients driver', () => {
     const res = await integratedGradients(cubicEvaluator(x, base), { size: x.length, rule });
     expect(res.alphas).toBe(rule.alphas);
     await expect(integratedGradients(cubicEvaluator(x, base), { size: 4, rule, nSteps: 7 })).rejects.toThrow(InputError);
+  });
+});
+
+describe('sumRowsByTarget', () => {
+  it('adds each row block into its target block, in chunk.targets order', () => {
+    const chunk = { rows: [{}, {}, {}] as never[], rowTargets: Int32Array.from([2, 2, 5]), targets: [2, 5] };
+    const part = sumRowsByTarget(chunk, [1, 2, 10, 20, 100, 200], 2);
+    expect(Array.from(part)).toEqual([11, 22, 100, 200]);
   });
 });

@@ -7,7 +7,7 @@
 import type { CutKind } from '../../autodiff/cut-points.js';
 import type { HeadSpec } from '../../autodiff/spec.js';
 import { GS } from '../../autodiff/spec.js';
-import { integratedGradients } from '../../attribution/ig.js';
+import { integratedGradients, sumRowsByTarget } from '../../attribution/ig.js';
 import type { IntegrationMethod } from '../../attribution/quadrature.js';
 import { throwIfAborted } from '../../errors.js';
 import type { Session, Tensor } from '../../runtime/session.js';
@@ -168,13 +168,7 @@ export async function textIntegratedGradients(model: LoadedModel, req: TextIgReq
   const result = await integratedGradients(
     async (chunk) => {
       const r = await runRows(chunk.alphas, chunk.weights, chunk.rowTargets);
-      // Rows of one target are contiguous: add their per-token sums into one block per target.
-      const part = new Float64Array(chunk.targets.length * T);
-      for (let i = 0; i < chunk.rows.length; i++) {
-        const k = chunk.targets.indexOf(chunk.rowTargets[i]);
-        for (let j = 0; j < T; j++) part[k * T + j] += r.attribution[i * T + j];
-      }
-      return { rowScalars: r.scalars, attributionPart: part };
+      return { rowScalars: r.scalars, attributionPart: sumRowsByTarget(chunk, r.attribution, T) };
     },
     {
       size: T,

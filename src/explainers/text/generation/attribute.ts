@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { integratedGradients } from '../../../attribution/ig.js';
+import { integratedGradients, sumRowsByTarget } from '../../../attribution/ig.js';
 import type { IntegrationMethod } from '../../../attribution/quadrature.js';
 import type { HeadSpec } from '../../../autodiff/spec.js';
 import { GS } from '../../../autodiff/spec.js';
@@ -105,12 +105,7 @@ export async function lmIntegratedGradients(model: LoadedModel, req: LmIgRequest
   const result = await integratedGradients(
     async (chunk) => {
       const r = await runRows(chunk.alphas, chunk.weights, chunk.rowTargets);
-      const part = new Float64Array(chunk.targets.length * L);
-      for (let i = 0; i < chunk.rows.length; i++) {
-        const k = chunk.targets.indexOf(chunk.rowTargets[i]);
-        for (let j = 0; j < L; j++) part[k * L + j] += r.attribution[i * L + j];
-      }
-      return { rowScalars: r.scalars, attributionPart: part };
+      return { rowScalars: r.scalars, attributionPart: sumRowsByTarget(chunk, r.attribution, L) };
     },
     {
       size: L,
